@@ -1,0 +1,61 @@
+"""Request-wide policies: the user's time zone, the admin CSP, staff two-factor."""
+
+import zoneinfo
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+# The Wagtail and Django admins ship inline scripts and styles we do not control.
+ADMIN_PREFIXES = ("/cms/", "/django-admin/")
+
+
+class UserTimezoneMiddleware:
+    """Times are stored in UTC and shown in the signed-in user's own zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """Strict CSP for our pages; admin screens get inline script and style allowed."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(ADMIN_PREFIXES):
+            parts.update = {
+                "script-src": [SELF, UNSAFE_INLINE],
+                "style-src": [SELF, UNSAFE_INLINE],
+                "img-src": [SELF, "data:", "blob:"],
+            }
+        return parts
+
+
+class StaffTwoFactorMiddleware:
+    """With STAFF_REQUIRE_2FA on, staff must confirm a one-time code before any admin screen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.STAFF_REQUIRE_2FA and request.path_info.startswith(ADMIN_PREFIXES):
+            user = request.user
+            if user.is_authenticated and user.is_staff and not user.is_verified():
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('two_factor_verify')}?{query}")
+        return self.get_response(request)

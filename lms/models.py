@@ -1,0 +1,122 @@
+"""People: the custom user model. Email is the login."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from lms.validators import validate_npi, validate_time_zone
+
+
+class Profession(models.TextChoices):
+    PHYSICIAN = "physician", "Physician"
+    NURSE = "nurse", "Nurse"
+    PSYCHOLOGIST = "psychologist", "Psychologist"
+    OTHER_CLINICIAN = "other_clinician", "Other clinician"
+    NON_CLINICIAN = "non_clinician", "Non-clinician"
+
+
+class Credential(models.TextChoices):
+    NONE = "none", "None"
+    ACC = "ACC", "ACC"
+    PCC = "PCC", "PCC"
+    MCC = "MCC", "MCC"
+
+
+# Ordering of credential levels: a mentor counts for a pathway at or below their own.
+CREDENTIAL_RANK = {Credential.NONE: 0, Credential.ACC: 1, Credential.PCC: 2, Credential.MCC: 3}
+
+
+class Role(models.TextChoices):
+    """Each role is a Django group of the same name (created by migration lms 0002)."""
+
+    TRAINEE = "Trainee", "Trainee"
+    TRAINER = "Trainer", "Trainer"
+    MENTOR = "Mentor", "Mentor"
+    PROGRAMME_ADMIN = "Programme admin", "Programme admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Logins are case-insensitive: emails are stored lower-cased.
+        return self.get(**{self.model.USERNAME_FIELD: username.strip().lower()})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    profession = models.CharField(
+        max_length=20, choices=Profession.choices, default=Profession.OTHER_CLINICIAN
+    )
+    specialty = models.CharField(max_length=120, blank=True)
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="US National Provider Identifier (10 digits). Optional.",
+    )
+    training_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Coaching hours count only from this date.",
+    )
+    credential_held = models.CharField(
+        "credential held", max_length=4, choices=Credential.choices, default=Credential.NONE
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_names
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        # Cached on the instance: templates ask several times per page.
+        if not hasattr(self, "_role_names"):
+            self._role_names = frozenset(self.groups.values_list("name", flat=True))
+        return self._role_names

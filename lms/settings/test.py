@@ -1,0 +1,11 @@
+"""Test settings: fast hashing, in-memory email, eager Celery unless a broker is given."""
+
+from .base import *
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
+WAGTAILADMIN_BASE_URL = "http://testserver"
