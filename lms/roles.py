@@ -1,0 +1,75 @@
+"""What each role may do, as Django permissions on its group.
+
+Object-level rules (a trainer sees only their cohorts, a trainee only their own records) live
+in the selectors and views; these permissions gate the back-office screens. Migrations call
+`sync_role_groups` so the groups always match this table; a later issue that adds permissions
+adds a migration that calls it again.
+"""
+
+from lms.models import Role
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.TRAINEE: [],
+    Role.MENTOR: [],
+    Role.TRAINER: [
+        "courses.view_cohort",
+        "courses.view_enrolment",
+        "courses.view_livesession",
+        "courses.add_attendance",
+        "courses.change_attendance",
+        "courses.view_attendance",
+        "courses.view_modulecompletion",
+    ],
+    Role.PROGRAMME_ADMIN: [
+        "wagtailadmin.access_admin",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "lms.view_user",
+        "lms.add_user",
+        "lms.change_user",
+        "courses.add_cohort",
+        "courses.change_cohort",
+        "courses.delete_cohort",
+        "courses.view_cohort",
+        "courses.add_enrolment",
+        "courses.change_enrolment",
+        "courses.delete_enrolment",
+        "courses.view_enrolment",
+        "courses.add_livesession",
+        "courses.change_livesession",
+        "courses.delete_livesession",
+        "courses.view_livesession",
+        "courses.add_attendance",
+        "courses.change_attendance",
+        "courses.view_attendance",
+        "courses.view_modulecompletion",
+    ],
+}
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create each role's group and give it exactly the permissions listed above."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(
+                permission_model.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(permissions)
