@@ -68,8 +68,6 @@ def sync_role_groups(apps, schema_editor=None) -> None:
         for name in names:
             app_label, codename = name.split(".")
             permissions.append(
-                permission_model.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)

@@ -11,9 +11,7 @@ from django.core.mail import EmailMultiAlternatives
     max_retries=5,
     name="lms.send_email",
 )
-def send_email(
-    *, subject: str, body: str, to: list[str], html_body: str | None = None
-) -> None:
+def send_email(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     if html_body:
         message.attach_alternative(html_body, "text/html")

@@ -131,7 +131,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Email leaves through Django's backend, always from a Celery task (lms.tasks).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Coach Academy <no-reply@coach-academy.test>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Coach Academy <no-reply@coach-academy.test>"
+)
 
 # Celery: with no broker configured, tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

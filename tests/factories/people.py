@@ -3,7 +3,7 @@ import itertools
 from lms.models import Role, User
 from lms.services import user_create
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 - a test fixture, not a secret
+PASSWORD = "correct-horse-battery"  # a test fixture, not a secret
 _sequence = itertools.count(1)
 
 
