@@ -31,6 +31,13 @@ class ProgrammeIndexPage(Page):
     class Meta:
         verbose_name = "programme index"
 
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["programme_cards"] = selectors.programme_cards(index_page=self)
+        return context
+
 
 class EnrolmentPolicy(models.TextChoices):
     OPEN = "open", "Open: any trainee may enrol"
@@ -56,6 +63,15 @@ class ProgrammePage(Page):
     class Meta:
         verbose_name = "programme"
 
+    def get_context(self, request, *args, enrol_form=None, **kwargs):
+        from courses import selectors
+        from courses.forms import EnrolmentForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = selectors.programme_outline(programme=self, trainee=request.user)
+        context["enrol_form"] = enrol_form or EnrolmentForm(programme=self)
+        return context
+
 
 class CoursePage(Page):
     summary = models.TextField(blank=True)
@@ -66,6 +82,11 @@ class CoursePage(Page):
 
     class Meta:
         verbose_name = "course"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = ModulePage.objects.live().child_of(self).defer("body")
+        return context
 
 
 class Delivery(models.TextChoices):
@@ -112,6 +133,13 @@ class ModulePage(Page):
     @property
     def is_synchronous(self) -> bool:
         return self.delivery == Delivery.SYNCHRONOUS
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["state"] = selectors.module_state(module=self, trainee=request.user)
+        return context
 
 
 def new_invitation_code() -> str:
@@ -205,6 +233,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["session", "trainee"], name="attendance_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trainee} {'attended' if self.attended else 'absent'}: {self.session}"
+
 
 class BlockProgress(models.Model):
     """A trainee has finished one completable block of a module (keyed by the block's id)."""
@@ -222,6 +253,9 @@ class BlockProgress(models.Model):
                 fields=["trainee", "module", "block_id"], name="block_progress_once"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} finished block {self.block_id} of {self.module_id}"
 
 
 class ModuleCompletion(models.Model):
@@ -252,6 +286,9 @@ class ModuleCompletion(models.Model):
                 name="synchronous_within_education_hours",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} completed {self.module.title}"
 
 
 class JournalEntry(models.Model):

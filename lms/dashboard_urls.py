@@ -1,6 +1,7 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from lms.dashboards import dashboard
 
 urlpatterns = [
-    path("dashboard/", TemplateView.as_view(template_name="base.html"), name="dashboard"),
+    path("dashboard/", dashboard, name="dashboard"),
 ]

@@ -95,7 +95,7 @@ def _curriculum(tip_sheet: Document) -> list[tuple[str, list[tuple]]]:
                             "resource",
                             {
                                 "title": "Core competencies tip sheet",
-                                "document": tip_sheet.pk,
+                                "document": tip_sheet,
                                 "description": "One page to keep beside you in sessions.",
                                 "required": False,
                             },
@@ -422,8 +422,8 @@ def _programme() -> ProgrammePage:
         instance=ProgrammePage(
             title="Physician Coach Certification — Level 1",
             slug=PROGRAMME_SLUG,
-            summary="Sixty-plus hours of coach-specific education for senior clinicians, "
-            "aligned with the ICF ACC pathway.",
+            summary="42 hours of coach-specific education for senior clinicians, 11 of them "
+            "live: the first part of the 60 hours the ACC pathway asks for.",
             body="<p>Eight modules across three courses, with live practice sessions and "
             "a private reflective journal.</p>",
             enrolment_policy=EnrolmentPolicy.OPEN,

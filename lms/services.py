@@ -1,10 +1,35 @@
 """Writes for people and roles. Other apps call these, never the models directly."""
 
+import math
+import time
+import zoneinfo
+from binascii import unhexlify
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lms.models import Role, User
 from lms.tasks import send_email
+from lms.validators import validate_not_in_future
+
+DEFAULT_TIME_ZONE = "Europe/London"
+DUPLICATE_EMAIL_MESSAGE = (
+    "An account with this email already exists. Sign in or reset your password."
+)
+WRONG_CODE_MESSAGE = (
+    "That code didn't work. Type the 6-digit code your authenticator app shows now."
+)
 
 
 def email_enqueue(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
@@ -46,3 +71,159 @@ def user_set_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     user.is_staff = Role.PROGRAMME_ADMIN in roles or user.is_superuser
     user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_names", None)
+
+
+def _validate_training_start(training_start: date | None, time_zone: str) -> None:
+    if training_start is None:
+        return
+    try:
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        today = timezone.localdate()  # full_clean reports the bad zone itself
+    try:
+        validate_not_in_future(training_start, today=today)
+    except ValidationError as error:
+        raise ValidationError({"training_start": error.messages}) from error
+
+
+@transaction.atomic
+def trainee_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    profession: str,
+    specialty: str = "",
+    npi: str = "",
+    training_start: date | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> User:
+    """Create a trainee account from the public sign-up form and send a welcome email."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email")
+    _validate_training_start(training_start, time_zone)
+    try:
+        password_validation.validate_password(
+            password, User(email=email, first_name=first_name, last_name=last_name)
+        )
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    try:
+        # A savepoint, so that losing a race for the same email leaves the outer
+        # transaction usable and the caller gets the same plain message.
+        with transaction.atomic():
+            user = user_create(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                roles=(Role.TRAINEE,),
+                profession=profession,
+                specialty=specialty,
+                npi=npi,
+                training_start=training_start,
+                time_zone=time_zone,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from error
+    context = {
+        "user": user,
+        "dashboard_url": settings.WAGTAILADMIN_BASE_URL + reverse("dashboard"),
+    }
+    email_enqueue(
+        subject="Welcome to Coach Academy",
+        body=render_to_string("lms/account/email/welcome.txt", context),
+        to=[user.email],
+    )
+    return user
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    profession: str,
+    specialty: str,
+    npi: str,
+    time_zone: str,
+    training_start: date | None = None,
+) -> User:
+    """Save a person's own profile. `training_start` is applied to trainees only: it decides
+    which of their coaching hours count, and no other role has such hours."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.profession = profession
+    user.specialty = specialty
+    user.npi = npi
+    user.time_zone = time_zone
+    fields = ["first_name", "last_name", "profession", "specialty", "npi", "time_zone"]
+    if user.has_role(Role.TRAINEE):
+        _validate_training_start(training_start, time_zone)
+        user.training_start = training_start
+        fields.append("training_start")
+    user.full_clean()
+    user.save(update_fields=fields)
+    return user
+
+
+def user_totp_device(*, user: User) -> TOTPDevice | None:
+    """The person's confirmed authenticator app, if they have set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+@transaction.atomic
+def totp_device_create(*, user: User, key: str, code: str) -> TOTPDevice:
+    """Register an authenticator app once the person proves it shows the right codes.
+
+    `key` is the hex secret shown to them during set-up (kept in their session until now).
+    """
+    # Lock the person's row so two set-up attempts at once cannot both add a device.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if user_totp_device(user=user) is not None:
+        raise ValidationError(
+            "You already have an authenticator app set up. Use a code from it to continue.",
+            code="device_exists",
+        )
+    device = TOTPDevice(user=user, name="Authenticator app", key=key, confirmed=True)
+    device.full_clean()
+    totp = TOTP(unhexlify(device.key), device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not (code.isdigit() and totp.verify(int(code), tolerance=device.tolerance)):
+        raise ValidationError({"code": WRONG_CODE_MESSAGE}, code="wrong_code")
+    # The code just used may not be used again to sign in.
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    device.save()
+    return device
+
+
+def staff_two_factor_verify(*, user: User, code: str) -> Device:
+    """Check a one-time code against the person's authenticator app.
+
+    django-otp records each failure on the device and refuses every code for a delay that
+    doubles with each failure in a row (1 s, 2 s, 4 s...), so guessing is slow. Deliberately
+    not atomic here: a failure must stay recorded although we then raise.
+    Returns the device to pass to django_otp.login.
+    """
+    device = user_totp_device(user=user)
+    if device is None:
+        raise ValidationError("Set up an authenticator app first.", code="no_device")
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until") or timezone.now()
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+        raise ValidationError(
+            {
+                "code": f"After a wrong code you need to wait a little. Try the newest code "
+                f"in {seconds} second{'s' if seconds != 1 else ''}."
+            },
+            code="throttled",
+        )
+    verified = verify_token(user, device.persistent_id, code)
+    if verified is None:
+        raise ValidationError({"code": WRONG_CODE_MESSAGE}, code="wrong_code")
+    return verified

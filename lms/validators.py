@@ -1,6 +1,7 @@
 """Pure validators for identifiers people type in."""
 
 import zoneinfo
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -23,8 +24,11 @@ def luhn_checksum_is_valid(digits: str) -> bool:
 
 
 def npi_is_valid(value: str) -> bool:
-    return len(value) == 10 and value.isascii() and value.isdigit() and luhn_checksum_is_valid(
-        NPI_PREFIX + value
+    return (
+        len(value) == 10
+        and value.isascii()
+        and value.isdigit()
+        and luhn_checksum_is_valid(NPI_PREFIX + value)
     )
 
 
@@ -44,4 +48,13 @@ def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
             "Choose a time zone from the list, such as Europe/London.", code="time_zone"
+        )
+
+
+def validate_not_in_future(value: date, *, today: date) -> None:
+    """`today` is passed in because "today" depends on the person's time zone."""
+    if value > today:
+        raise ValidationError(
+            "This date is in the future. Enter today's date or an earlier one.",
+            code="future_date",
         )

@@ -1,4 +1,31 @@
 import pytest
+from django.core.management import call_command
+from django.db import connection
+
+_migrated_data: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Snapshot what the migrations put in the database (role groups, the Wagtail page tree).
+
+    Transactional tests (the browser tests, the worker tests) end with a flush that removes it;
+    `_restore_migrated_data` loads the snapshot back before each of them. Django's own
+    serialized_rollback cannot be used: Playwright's greenlets give the test a fresh connection
+    object, which lacks Django's snapshot, so its restore silently does nothing.
+    """
+    with django_db_blocker.unblock():
+        _migrated_data["json"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request):
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        # The previous test's flush re-ran post_migrate (new content types and permissions);
+        # empty the tables again without it, then load the snapshot with its original keys.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_migrated_data["json"])
 
 
 @pytest.fixture(autouse=True)

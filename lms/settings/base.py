@@ -166,6 +166,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (axes would guess "email" from USERNAME_FIELD and then
+# never find it), and "Ann@x.org" and "ann@x.org" count as one account, as the login does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "lms.forms.login_throttle_username"
 
 # Staff two-factor: programme admins confirm a TOTP code before /cms/ and /django-admin/.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
@@ -182,6 +186,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        # Module videos may be files on the school's own video host.
+        "media-src": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -1,4 +1,9 @@
 import itertools
+import time
+from binascii import unhexlify
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lms.models import Role, User
 from lms.services import user_create
@@ -33,3 +38,15 @@ def make_mentor(**profile) -> User:
 
 def make_programme_admin(**profile) -> User:
     return make_user(role=Role.PROGRAMME_ADMIN, **profile)
+
+
+def make_totp_device(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for `user` (django-otp TOTP)."""
+    return TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+def totp_code(key_hex: str, *, offset_steps: int = 0) -> str:
+    """The 6-digit code an authenticator app with this hex key shows now (or N steps away)."""
+    totp = TOTP(unhexlify(key_hex))
+    totp.time = time.time() + offset_steps * 30
+    return f"{totp.token():06d}"

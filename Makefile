@@ -1,0 +1,94 @@
+# Everyday tasks. `make help` lists them; README.md explains the stack and the benchmark.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Newer than requirements.txt once `pip install` has succeeded for it.
+INSTALLED_STAMP := $(VENV)/.requirements-installed
+# pytest-xdist processes for `make test` (0 runs in one process); extra pytest options.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+# The local PostgreSQL + Redis stack (.ci/stack reads STACK_DIR too).
+export STACK_DIR ?= /tmp/coach-lms-stack
+STACK := .ci/stack
+WITH_STACK_ENV := eval "$$($(STACK) env)"
+SERVE_PROD_PORT ?= 8001
+BENCH_ARGS ?=
+
+.PHONY: help install test demo lint stack stack-stop worker beat serve-prod bench
+
+help:
+	@echo "make install     create .venv and install requirements.txt (skipped when up to date)"
+	@echo "make test        run the whole test suite (PYTEST_WORKERS=$(PYTEST_WORKERS), PYTEST_ARGS=...)"
+	@echo "make demo        migrate, seed demo data and serve on http://127.0.0.1:8000/"
+	@echo "make lint        ruff check and ruff format --check"
+	@echo "make stack       start local PostgreSQL + Redis and print the env to export"
+	@echo "make stack-stop  stop them"
+	@echo "make worker      Celery worker on the stack"
+	@echo "make beat        Celery beat on the stack"
+	@echo "make serve-prod  gunicorn with the production settings on the stack (port $(SERVE_PROD_PORT))"
+	@echo "make bench       dashboard benchmark (bench/README.md)"
+
+install: $(INSTALLED_STAMP)
+
+$(INSTALLED_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $@
+
+# pytest exits 5 when it collected nothing: that is a failure, never a silent pass.
+test: install
+	@status=0; \
+	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS) \
+		|| status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops the server)"
+	@echo
+	$(BIN)/python manage.py runserver 0.0.0.0:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+stack:
+	$(STACK) start
+	@echo "# To use the stack from this shell:  eval \"\$$($(STACK) env)\""
+	@$(STACK) env
+
+stack-stop:
+	$(STACK) stop
+
+worker: install stack
+	$(WITH_STACK_ENV); exec $(BIN)/celery -A lms worker -l info
+
+beat: install stack
+	$(WITH_STACK_ENV); exec $(BIN)/celery -A lms beat -l info \
+		--schedule "$(STACK_DIR)/celerybeat-schedule"
+
+# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS; the secret key
+# is generated once and kept in the stack directory so sessions survive a restart.
+serve-prod: install stack
+	$(WITH_STACK_ENV); \
+	test -s "$(STACK_DIR)/secret-key" \
+		|| $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$(STACK_DIR)/secret-key"; \
+	export DJANGO_SETTINGS_MODULE=lms.settings.production \
+		SECRET_KEY="$${SECRET_KEY:-$$(cat "$(STACK_DIR)/secret-key")}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	echo "Open http://localhost:$(SERVE_PROD_PORT)/ (Ctrl-C stops gunicorn)"; \
+	exec $(BIN)/gunicorn lms.wsgi:application --bind 127.0.0.1:$(SERVE_PROD_PORT) \
+		--workers 2 --worker-class gthread --threads 4 --access-logfile -
+
+bench: install
+	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)

@@ -1,0 +1,553 @@
+"""Reads of the courses domain, shaped for the pages that show them.
+
+Every selector runs a fixed number of queries however many modules, trainees or cohorts
+there are: modules of several programmes come from one query on treebeard path prefixes,
+per-trainee and per-cohort figures from Count/Sum/Max annotations.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from courses import rules
+from courses.models import (
+    Attendance,
+    BlockProgress,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    JournalEntry,
+    LiveSession,
+    ModuleCompletion,
+    ModulePage,
+    ProgrammePage,
+)
+from lms.models import Role, User
+
+ZERO = Decimal("0")
+
+
+# Building blocks ---------------------------------------------------------------------------
+
+
+def modules_of_programmes(programmes) -> dict[int, list[ModulePage]]:
+    """Live modules of each programme (by programme id), in outline order, in one query."""
+    programmes = list(programmes)
+    result: dict[int, list[ModulePage]] = {programme.pk: [] for programme in programmes}
+    if not programmes:
+        return result
+    prefixes = Q()
+    for programme in programmes:
+        prefixes |= Q(path__startswith=programme.path)
+    by_path = {programme.path: programme.pk for programme in programmes}
+    step = len(programmes[0].path)  # programmes share a depth, so their paths share a length
+    for module in ModulePage.objects.live().filter(prefixes).defer("body").order_by("path"):
+        result[by_path[module.path[:step]]].append(module)
+    return result
+
+
+def completed_module_ids(*, trainee: User) -> set[int]:
+    return set(ModuleCompletion.objects.filter(trainee=trainee).values_list("module_id", flat=True))
+
+
+def education_hours_for(*, trainee: User) -> tuple[Decimal, Decimal]:
+    """(total, synchronous) coach-specific education hours earned by completing modules."""
+    totals = ModuleCompletion.objects.filter(trainee=trainee).aggregate(
+        total=Coalesce(Sum("education_hours"), ZERO),
+        synchronous=Coalesce(Sum("synchronous_hours"), ZERO),
+    )
+    return totals["total"], totals["synchronous"]
+
+
+def programme_of_module(*, module: ModulePage) -> ProgrammePage | None:
+    return ProgrammePage.objects.ancestor_of(module).first()
+
+
+def enrolment_of(*, trainee: User, programme: ProgrammePage) -> Enrolment | None:
+    if not trainee.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.select_related("cohort")
+        .filter(trainee=trainee, programme=programme)
+        .first()
+    )
+
+
+# Programme index and programme page --------------------------------------------------------
+
+
+@dataclass
+class ProgrammeCard:
+    programme: ProgrammePage
+    module_count: int
+    total_hours: Decimal
+
+
+def programme_cards(*, index_page) -> list[ProgrammeCard]:
+    programmes = list(ProgrammePage.objects.live().child_of(index_page).order_by("path"))
+    modules = modules_of_programmes(programmes)
+    return [
+        ProgrammeCard(
+            programme=programme,
+            module_count=len(modules[programme.pk]),
+            total_hours=sum((m.education_hours for m in modules[programme.pk]), ZERO),
+        )
+        for programme in programmes
+    ]
+
+
+@dataclass
+class ModuleRow:
+    module: ModulePage
+    done: bool
+
+
+@dataclass
+class CourseOutline:
+    course: CoursePage
+    modules: list[ModuleRow] = field(default_factory=list)
+
+
+@dataclass
+class ProgrammeOutline:
+    programme: ProgrammePage
+    enrolment: Enrolment | None
+    courses: list[CourseOutline]
+    module_count: int
+    done_count: int
+    total_hours: Decimal
+    synchronous_hours: Decimal
+
+    @property
+    def percent(self) -> int:
+        return rules.progress_percent(self.done_count, self.module_count)
+
+
+def programme_outline(*, programme: ProgrammePage, trainee: User) -> ProgrammeOutline:
+    """Courses and modules of a programme, with done ticks for an enrolled trainee."""
+    enrolment = enrolment_of(trainee=trainee, programme=programme)
+    done_ids = completed_module_ids(trainee=trainee) if enrolment else set()
+    courses = {
+        course.path: CourseOutline(course=course)
+        for course in CoursePage.objects.live().child_of(programme).order_by("path")
+    }
+    modules = modules_of_programmes([programme])[programme.pk]
+    for module in modules:
+        course = courses.get(module.path[: -ModulePage.steplen])
+        if course is not None:
+            course.modules.append(ModuleRow(module=module, done=module.pk in done_ids))
+    shown = [row for course in courses.values() for row in course.modules]
+    return ProgrammeOutline(
+        programme=programme,
+        enrolment=enrolment,
+        courses=[course for course in courses.values() if course.modules],
+        module_count=len(shown),
+        done_count=sum(row.done for row in shown),
+        total_hours=sum((row.module.education_hours for row in shown), ZERO),
+        synchronous_hours=sum(
+            (row.module.education_hours for row in shown if row.module.is_synchronous), ZERO
+        ),
+    )
+
+
+# Module page -------------------------------------------------------------------------------
+
+
+@dataclass
+class BlockState:
+    block: object  # a StreamField child (has .id, .block_type, .value)
+    spec: rules.BlockSpec
+    done: bool
+
+    @property
+    def block_id(self) -> str:
+        return self.spec.block_id
+
+
+@dataclass
+class ModuleState:
+    module: ModulePage
+    programme: ProgrammePage | None
+    enrolment: Enrolment | None
+    blocks: list[BlockState]
+    missing: list[str]
+    completion: ModuleCompletion | None
+    sessions: list[LiveSession]
+    attended: bool
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrolment is not None
+
+    @property
+    def can_complete(self) -> bool:
+        return self.enrolled and self.completion is None and not self.missing
+
+    @property
+    def required_count(self) -> int:
+        return sum(state.spec.counts_toward_completion for state in self.blocks)
+
+    @property
+    def required_done_count(self) -> int:
+        return sum(state.done and state.spec.counts_toward_completion for state in self.blocks)
+
+
+def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
+    programme = programme_of_module(module=module)
+    enrolment = enrolment_of(trainee=trainee, programme=programme) if programme else None
+    done_ids: set[str] = set()
+    completion = None
+    sessions: list[LiveSession] = []
+    attended = False
+    if enrolment:
+        done_ids = set(
+            BlockProgress.objects.filter(trainee=trainee, module=module).values_list(
+                "block_id", flat=True
+            )
+        )
+        completion = ModuleCompletion.objects.filter(trainee=trainee, module=module).first()
+        if module.is_synchronous and enrolment.cohort_id:
+            sessions = list(LiveSession.objects.filter(module=module, cohort=enrolment.cohort_id))
+            attended = Attendance.objects.filter(
+                trainee=trainee, attended=True, session__in=[s.pk for s in sessions]
+            ).exists()
+    specs = rules.block_specs(module.body.raw_data)
+    blocks = [
+        BlockState(block=child, spec=spec, done=spec.block_id in done_ids)
+        for child, spec in zip(module.body, specs, strict=True)
+    ]
+    missing = rules.missing_requirements(
+        blocks=specs, done_ids=done_ids, synchronous=module.is_synchronous, attended=attended
+    )
+    return ModuleState(
+        module=module,
+        programme=programme,
+        enrolment=enrolment,
+        blocks=blocks,
+        missing=missing,
+        completion=completion,
+        sessions=sessions,
+        attended=attended,
+    )
+
+
+# Trainee dashboard -------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeProgress:
+    enrolment: Enrolment
+    module_count: int
+    done_count: int
+    next_module: ModulePage | None
+
+    @property
+    def programme(self) -> ProgrammePage:
+        return self.enrolment.programme
+
+    @property
+    def percent(self) -> int:
+        return rules.progress_percent(self.done_count, self.module_count)
+
+
+@dataclass
+class Activity:
+    when: datetime
+    text: str
+    page: object  # the page the activity links to
+
+
+@dataclass
+class TraineeDashboard:
+    programmes: list[ProgrammeProgress]
+    education_hours: Decimal
+    synchronous_hours: Decimal
+    recent_activity: list[Activity]
+
+
+def trainee_dashboard(*, trainee: User, activity_limit: int = 6) -> TraineeDashboard:
+    enrolments = list(
+        Enrolment.objects.select_related("programme", "cohort")
+        .filter(trainee=trainee)
+        .order_by("enrolled_at")
+    )
+    modules = modules_of_programmes([enrolment.programme for enrolment in enrolments])
+    done_ids = completed_module_ids(trainee=trainee)
+    programmes = []
+    for enrolment in enrolments:
+        programme_modules = modules[enrolment.programme_id]
+        programmes.append(
+            ProgrammeProgress(
+                enrolment=enrolment,
+                module_count=len(programme_modules),
+                done_count=sum(module.pk in done_ids for module in programme_modules),
+                next_module=next((m for m in programme_modules if m.pk not in done_ids), None),
+            )
+        )
+    total, synchronous = education_hours_for(trainee=trainee)
+    recent_completions = (
+        ModuleCompletion.objects.filter(trainee=trainee)
+        .select_related("module")
+        .defer("module__body")
+        .order_by("-completed_at")[:activity_limit]
+    )
+    activity = [
+        Activity(
+            when=completion.completed_at,
+            text=f"Completed {completion.module.title} ({completion.education_hours} h)",
+            page=completion.module,
+        )
+        for completion in recent_completions
+    ] + [
+        Activity(
+            when=enrolment.enrolled_at,
+            text=f"Enrolled in {enrolment.programme.title}",
+            page=enrolment.programme,
+        )
+        for enrolment in enrolments
+    ]
+    activity.sort(key=lambda item: item.when, reverse=True)
+    return TraineeDashboard(
+        programmes=programmes,
+        education_hours=total,
+        synchronous_hours=synchronous,
+        recent_activity=activity[:activity_limit],
+    )
+
+
+# Trainer views -----------------------------------------------------------------------------
+
+
+def may_view_cohorts(*, user: User) -> bool:
+    """Trainers and programme admins work with cohorts; everyone else is refused outright."""
+    return user.is_superuser or bool(
+        user.role_names & {Role.TRAINER.value, Role.PROGRAMME_ADMIN.value}
+    )
+
+
+def cohort_for_staff(*, user: User, cohort_id: int) -> Cohort | None:
+    """The cohort if this user trains it or is a programme admin; otherwise None."""
+    cohorts = Cohort.objects.select_related("programme")
+    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+        cohorts = cohorts.filter(trainers=user)
+    return cohorts.filter(pk=cohort_id).first()
+
+
+def live_session_for_staff(*, user: User, session_id: int) -> LiveSession | None:
+    sessions = LiveSession.objects.select_related("cohort", "module")
+    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+        sessions = sessions.filter(cohort__trainers=user)
+    return sessions.filter(pk=session_id).first()
+
+
+@dataclass
+class CohortSummary:
+    cohort: Cohort
+    trainee_count: int
+    module_count: int
+    completions: int
+
+    @property
+    def average_percent(self) -> int:
+        return rules.progress_percent(self.completions, self.trainee_count * self.module_count)
+
+
+def cohorts_for_trainer(*, trainer: User) -> list[CohortSummary]:
+    """The trainer's cohorts with trainee counts and average progress."""
+    cohorts = list(
+        Cohort.objects.filter(trainers=trainer)
+        .select_related("programme")
+        .annotate(trainee_count=Count("enrolments", distinct=True))
+        .order_by("programme__title", "name")
+    )
+    if not cohorts:
+        return []
+    modules = modules_of_programmes({c.programme_id: c.programme for c in cohorts}.values())
+    # Only completions of this cohort's own programme count toward its progress.
+    completions = dict(
+        ModuleCompletion.objects.filter(
+            trainee__enrolments__cohort__in=cohorts,
+            module__path__startswith=F("trainee__enrolments__cohort__programme__path"),
+            module__live=True,
+        )
+        .values_list("trainee__enrolments__cohort")
+        .annotate(count=Count("id"))
+        .values_list("trainee__enrolments__cohort", "count")
+    )
+    return [
+        CohortSummary(
+            cohort=cohort,
+            trainee_count=cohort.trainee_count,
+            module_count=len(modules[cohort.programme_id]),
+            completions=completions.get(cohort.pk, 0),
+        )
+        for cohort in cohorts
+    ]
+
+
+@dataclass
+class TraineeProgress:
+    trainee: User
+    enrolled_at: datetime
+    done_count: int
+    module_count: int
+    education_hours: Decimal
+    last_activity: datetime | None
+
+    @property
+    def percent(self) -> int:
+        return rules.progress_percent(self.done_count, self.module_count)
+
+
+@dataclass
+class CohortProgress:
+    cohort: Cohort
+    module_count: int
+    trainees: list[TraineeProgress]
+    sessions: list[LiveSession]
+
+
+def cohort_progress(*, cohort: Cohort) -> CohortProgress:
+    modules = modules_of_programmes([cohort.programme])[cohort.programme_id]
+    module_ids = [module.pk for module in modules]
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("trainee")
+        .order_by("trainee__last_name", "trainee__first_name", "trainee__email")
+    )
+    completion_totals = {
+        row["trainee_id"]: row
+        for row in ModuleCompletion.objects.filter(
+            trainee__enrolments__cohort=cohort, module_id__in=module_ids
+        )
+        .values("trainee_id")
+        .annotate(done=Count("id"), hours=Sum("education_hours"), last=Max("completed_at"))
+    }
+    last_block = dict(
+        BlockProgress.objects.filter(trainee__enrolments__cohort=cohort, module_id__in=module_ids)
+        .values_list("trainee_id")
+        .annotate(last=Max("completed_at"))
+        .values_list("trainee_id", "last")
+    )
+    trainees = []
+    for enrolment in enrolments:
+        totals = completion_totals.get(enrolment.trainee_id, {})
+        moments = [m for m in (totals.get("last"), last_block.get(enrolment.trainee_id)) if m]
+        trainees.append(
+            TraineeProgress(
+                trainee=enrolment.trainee,
+                enrolled_at=enrolment.enrolled_at,
+                done_count=totals.get("done", 0),
+                module_count=len(modules),
+                education_hours=totals.get("hours") or ZERO,
+                last_activity=max(moments) if moments else None,
+            )
+        )
+    sessions = list(
+        LiveSession.objects.filter(cohort=cohort).select_related("module").defer("module__body")
+    )
+    return CohortProgress(
+        cohort=cohort, module_count=len(modules), trainees=trainees, sessions=sessions
+    )
+
+
+@dataclass
+class ModuleProgress:
+    module: ModulePage
+    blocks_done: int
+    completion: ModuleCompletion | None
+
+
+@dataclass
+class TraineeInCohort:
+    trainee: User
+    modules: list[ModuleProgress]
+
+    @property
+    def done_count(self) -> int:
+        return sum(row.completion is not None for row in self.modules)
+
+    @property
+    def education_hours(self) -> Decimal:
+        return sum((row.completion.education_hours for row in self.modules if row.completion), ZERO)
+
+
+def trainee_progress_in_cohort(*, cohort: Cohort, trainee_id: int) -> TraineeInCohort | None:
+    """Module-by-module progress of one trainee of the cohort (None: not in this cohort).
+
+    Deliberately shows no journal content: reflections are private to their author.
+    """
+    enrolment = (
+        Enrolment.objects.filter(cohort=cohort, trainee_id=trainee_id)
+        .select_related("trainee")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    modules = modules_of_programmes([cohort.programme])[cohort.programme_id]
+    module_ids = [module.pk for module in modules]
+    completions = {
+        c.module_id: c
+        for c in ModuleCompletion.objects.filter(trainee_id=trainee_id, module_id__in=module_ids)
+    }
+    blocks_done: dict[int, int] = defaultdict(int)
+    for row in (
+        BlockProgress.objects.filter(trainee_id=trainee_id, module_id__in=module_ids)
+        .values("module_id")
+        .annotate(count=Count("id"))
+    ):
+        blocks_done[row["module_id"]] = row["count"]
+    return TraineeInCohort(
+        trainee=enrolment.trainee,
+        modules=[
+            ModuleProgress(
+                module=module,
+                blocks_done=blocks_done[module.pk],
+                completion=completions.get(module.pk),
+            )
+            for module in modules
+        ],
+    )
+
+
+@dataclass
+class AttendanceRow:
+    trainee: User
+    attended: bool
+
+
+def attendance_register(*, session: LiveSession) -> list[AttendanceRow]:
+    """Every trainee enrolled in the session's cohort, with what has been recorded so far."""
+    attended = dict(
+        Attendance.objects.filter(session=session).values_list("trainee_id", "attended")
+    )
+    trainees = User.objects.filter(enrolments__cohort=session.cohort_id).order_by(
+        "last_name", "first_name", "email"
+    )
+    return [
+        AttendanceRow(trainee=trainee, attended=attended.get(trainee.pk, False))
+        for trainee in trainees
+    ]
+
+
+# Journal -----------------------------------------------------------------------------------
+
+
+def journal_entries_for(*, trainee: User) -> QuerySet[JournalEntry]:
+    return (
+        JournalEntry.objects.filter(trainee=trainee)
+        .select_related("module")
+        .defer("module__body")
+        .order_by("-created_at")
+    )
+
+
+def journal_entry_of(*, trainee: User, entry_id: int) -> JournalEntry | None:
+    """The entry if this user wrote it. Nobody else, whatever their role, ever gets it."""
+    if not trainee.is_authenticated:
+        return None
+    return JournalEntry.objects.filter(trainee=trainee, pk=entry_id).first()

@@ -1,0 +1,118 @@
+"""Django admin for people. Roles are chosen as roles (not raw groups) and saved through
+lms.services.user_set_roles, which also keeps is_staff in step with the Programme admin role."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+
+from lms.models import Role, User
+from lms.services import user_set_roles
+
+
+class RolesFieldMixin(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Programme admins can also use the back office (/cms/ and this admin).",
+    )
+
+
+class UserAddForm(RolesFieldMixin, auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+
+class UserChangeForm(RolesFieldMixin, auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.role_names)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm
+    add_form = UserAddForm
+    ordering = ("last_name", "first_name", "email")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "roles_display",
+        "profession",
+        "credential_held",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("groups", "credential_held", "profession", "is_staff", "is_active")
+    search_fields = ("email", "first_name", "last_name", "npi", "specialty")
+    readonly_fields = ("last_login", "date_joined", "is_staff")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        (
+            "Professional details",
+            {"fields": ("profession", "specialty", "npi", "credential_held", "training_start")},
+        ),
+        ("Preferences", {"fields": ("time_zone",)}),
+        ("Roles", {"fields": ("roles", "is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "roles",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may make (or unmake) another superuser.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "is_superuser")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+        )
+
+    @admin.display(description="Roles")
+    def roles_display(self, user: User) -> str:
+        return ", ".join(sorted(group.name for group in user.groups.all())) or "-"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roles = tuple(Role(value) for value in form.cleaned_data.get("roles", ()))
+        user_set_roles(user=form.instance, roles=roles)

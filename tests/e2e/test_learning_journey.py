@@ -1,0 +1,97 @@
+"""The first whole journey, clicked through in Chromium.
+
+A trainee signs up, enrols with an invitation code, completes a module and sees the hours on the
+dashboard; their trainer then sees that progress. A second test runs the trainee's pages at a
+phone-sized viewport.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories.courses import make_cohort, make_programme, modules_of
+from tests.factories.people import PASSWORD, make_trainee, make_trainer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(web, email: str, password: str = PASSWORD) -> None:
+    web.goto("/accounts/login/")
+    web.page.get_by_label("Email").fill(email)
+    web.page.get_by_label("Password").fill(password)
+    web.page.get_by_role("button", name="Sign in").click()
+    web.page.wait_for_url(re.compile(r"/dashboard/"))
+    web.check()
+
+
+def test_trainee_signs_up_enrols_completes_a_module_and_trainer_sees_it(web, browser, live_server):
+    trainer = make_trainer(first_name="Helen", last_name="Marsh")
+    programme = make_programme(title="Physician Coach Certification", modules=2)
+    cohort = make_cohort(programme=programme, trainers=[trainer], name="Autumn cohort")
+    first_module = modules_of(programme)[0]
+
+    # Sign up.
+    web.goto("/accounts/signup/")
+    expect(web.page.get_by_role("heading", name="Create your trainee account")).to_be_visible()
+    web.page.get_by_label("Email").fill("Grace.Hopper@Example.org")
+    web.page.get_by_label("First name").fill("Grace")
+    web.page.get_by_label("Last name").fill("Hopper")
+    web.page.get_by_label("Profession").select_option("physician")
+    web.page.get_by_label("Password", exact=True).fill("a-long-unusual-passphrase")
+    web.page.get_by_label("Confirm password").fill("a-long-unusual-passphrase")
+    web.page.get_by_role("button", name="Create account").click()
+    web.page.wait_for_url(re.compile(r"/dashboard/"))
+    web.check()
+
+    # Enrol in the cohort with its invitation code.
+    web.goto(programme.url)
+    web.page.get_by_label("Invitation code").fill(cohort.invitation_code.lower())
+    web.page.get_by_role("button", name="Enrol").click()
+    expect(web.page.get_by_text("You are enrolled", exact=False)).to_be_visible()
+    web.check()
+
+    # Work through the first module.
+    web.goto(first_module.url)
+    complete = web.page.get_by_role("button", name="Complete module")
+    expect(complete).to_be_disabled()
+    web.page.get_by_role("button", name="Mark as done").first.click()
+    expect(complete).to_be_enabled()
+    complete.click()
+    expect(web.page.get_by_text("Module complete", exact=False)).to_be_visible()
+    web.check()
+
+    # The dashboard shows the hours.
+    web.goto("/dashboard/")
+    main = web.page.locator("main")
+    expect(main).to_contain_text("2.5")
+    expect(main).to_contain_text("Physician Coach Certification")
+
+    # The trainer sees the new trainee's progress in their cohort.
+    trainer_context = browser.new_context()
+    from tests.e2e.conftest import CheckedPage
+
+    trainer_web = CheckedPage(trainer_context.new_page(), live_server.url)
+    sign_in(trainer_web, trainer.email)
+    trainer_web.page.get_by_role("link", name=re.compile("Autumn cohort")).click()
+    trainer_web.check()
+    row = trainer_web.page.get_by_role("row", name=re.compile("Grace Hopper"))
+    expect(row).to_contain_text("1 of 2")
+    trainer_context.close()
+
+
+def test_trainee_pages_work_on_a_phone(phone):
+    trainee = make_trainee(first_name="Ama", last_name="Mensah")
+    programme = make_programme(title="Resilience Coaching", modules=3)
+    from courses.services import enrolment_create
+
+    enrolment_create(trainee=trainee, programme=programme)
+    sign_in(phone, trainee.email)
+    expect(phone.page.locator("main")).to_contain_text("Resilience Coaching")
+    phone.goto(modules_of(programme)[0].url)
+    expect(phone.page.get_by_role("button", name="Mark as done").first).to_be_visible()
+    # Nothing is wider than the phone's screen.
+    overflow = phone.page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -1,0 +1,135 @@
+"""The dashboard for each role, and its query budget as data grows."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from courses.services import block_mark_done, enrolment_create, module_complete
+from lms.models import Role
+from lms.services import user_set_roles
+from tests.factories.courses import (
+    enrol_many_trainees,
+    make_cohort,
+    make_programme,
+    modules_of,
+    required_block_ids,
+)
+from tests.factories.people import make_mentor, make_programme_admin, make_trainee, make_trainer
+
+pytestmark = pytest.mark.django_db
+
+# Whatever the number of programmes, modules, completions or trainees.
+DASHBOARD_QUERY_BUDGET = 10
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def complete(trainee, module):
+    for block_id in required_block_ids(module):
+        block_mark_done(trainee=trainee, module=module, block_id=block_id)
+    return module_complete(trainee=trainee, module=module)
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_trainee_sees_progress_next_module_hours_and_activity(client):
+    trainee = make_trainee()
+    programme = make_programme(title="Resilience Coaching", modules=3)
+    enrolment_create(trainee=trainee, programme=programme)
+    first, second, _ = modules_of(programme)
+    complete(trainee, first)
+    client.force_login(trainee)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "Resilience Coaching" in body
+    assert '<progress value="1" max="3"' in body
+    assert "1 of 3 modules done (33%)" in body
+    assert f'href="{second.url}">Continue: Module 2' in body
+    assert '<p class="stat">2.5</p><p class="stat-label">education hours earned' in body
+    assert "Completed Module 1" in body
+    assert "Enrolled in Resilience Coaching" in body
+    assert "My cohorts" not in body
+
+
+def test_trainee_with_nothing_is_pointed_to_programmes(client):
+    client.force_login(make_trainee())
+    body = text_of(client.get(reverse("dashboard")))
+    assert "You are not enrolled in a programme yet" in body
+
+
+def test_trainer_sees_cohorts_with_count_and_average_progress(client):
+    trainer = make_trainer()
+    programme = make_programme(modules=2)
+    cohort = make_cohort(programme=programme, trainers=[trainer], name="Autumn cohort")
+    make_cohort(programme=programme, name="Someone else's cohort")
+    trainees = [make_trainee() for _ in range(2)]
+    for trainee in trainees:
+        enrolment_create(
+            trainee=trainee, programme=programme, invitation_code=cohort.invitation_code
+        )
+    complete(trainees[0], modules_of(programme)[0])
+    # A completion in another programme never counts toward this cohort.
+    other = make_programme(modules=1)
+    enrolment_create(trainee=trainees[1], programme=other)
+    complete(trainees[1], modules_of(other)[0])
+    client.force_login(trainer)
+    body = text_of(client.get(reverse("dashboard")))
+    assert f'href="{reverse("courses:trainer_cohort", args=[cohort.pk])}">Autumn cohort' in body
+    assert "2 trainees" in body
+    assert "Average progress 25%" in body
+    assert "Someone else" not in body
+    assert "My learning" not in body
+
+
+def test_user_with_both_roles_sees_both(client):
+    user = make_trainee()
+    user_set_roles(user=user, roles=(Role.TRAINEE, Role.TRAINER))
+    client.force_login(user)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "My learning" in body and "My cohorts" in body
+
+
+def test_admin_and_mentor_get_helpful_empty_states(client):
+    client.force_login(make_programme_admin())
+    body = text_of(client.get(reverse("dashboard")))
+    assert 'href="/cms/"' in body and "back office" in body
+    client.force_login(make_mentor())
+    body = text_of(client.get(reverse("dashboard")))
+    assert "Nothing to show here yet" in body
+
+
+@pytest.mark.parametrize("modules", [1, 50])
+def test_trainee_dashboard_query_count_is_constant(client, django_assert_max_num_queries, modules):
+    trainee = make_trainee()
+    for _ in range(2):
+        programme = make_programme(modules=modules)
+        enrolment_create(trainee=trainee, programme=programme)
+        for module in modules_of(programme)[: max(1, modules // 2)]:
+            complete(trainee, module)
+    client.force_login(trainee)
+    client.get(reverse("dashboard"))  # warm per-process caches (site root paths)
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("trainees", [1, 200])
+def test_trainer_dashboard_query_count_is_constant(client, django_assert_max_num_queries, trainees):
+    trainer = make_trainer()
+    for _ in range(2):
+        programme = make_programme(modules=3)
+        cohort = make_cohort(programme=programme, trainers=[trainer])
+        enrol_many_trainees(
+            cohort=cohort, count=trainees, completed_modules=modules_of(programme)[:1]
+        )
+    client.force_login(trainer)
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
+        response = client.get(reverse("dashboard"))
+    assert "33%" in text_of(response)
