@@ -74,14 +74,20 @@ beat: install stack
 	$(WITH_STACK_ENV); exec $(BIN)/celery -A lms beat -l info \
 		--schedule "$(STACK_DIR)/celerybeat-schedule"
 
-# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS; the secret key
-# is generated once and kept in the stack directory so sessions survive a restart.
+# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS. The secrets are
+# generated once into the stack directory (so sessions survive a restart); variables already in
+# the environment win.
+PROD_ENV_FILE := $(STACK_DIR)/production.env
 serve-prod: install stack
+	test -s "$(PROD_ENV_FILE)" || $(BIN)/python -c "import base64, secrets; \
+		print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+		print('FIELD_ENCRYPTION_KEYS=' + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" \
+		> "$(PROD_ENV_FILE)"
 	$(WITH_STACK_ENV); \
-	test -s "$(STACK_DIR)/secret-key" \
-		|| $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$(STACK_DIR)/secret-key"; \
+	while IFS='=' read -r name value; do \
+		[ -n "$${!name:-}" ] || export "$$name=$$value"; \
+	done < "$(PROD_ENV_FILE)"; \
 	export DJANGO_SETTINGS_MODULE=lms.settings.production \
-		SECRET_KEY="$${SECRET_KEY:-$$(cat "$(STACK_DIR)/secret-key")}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
 		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \
 	$(BIN)/python manage.py migrate --noinput; \

@@ -3,8 +3,9 @@
 Starts the local stack (.ci/stack), rebuilds a `coach_bench` database (migrate + data), serves
 it with gunicorn and the production settings (bench/settings.py), signs the trainees in by
 creating their sessions, then sends a bounded number of keep-alive requests from a few
-concurrent clients to /bench/floor/ (a view that does nothing) and to /dashboard/. Prints
-requests/s, p50 and p95 of both and the p95 ratio; writes the figures to bench/results/.
+concurrent clients to /bench/floor/ (a view that does nothing) and to /dashboard/, in
+alternating rounds. Prints requests/s, p50 and p95 of both and the p95 ratio; writes the
+figures to bench/results/.
 
 Run with `make bench` (or .venv/bin/python bench/dashboard.py --help).
 """
@@ -38,6 +39,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="per URL (default 2000)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
     parser.add_argument("--max-seconds", type=float, default=90.0, help="time cap per URL")
+    parser.add_argument("--rounds", type=int, default=4, help="alternate the URLs this often")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     return parser.parse_args()
@@ -177,7 +179,7 @@ def main() -> int:
         from django.db import connections
 
         from bench.data import build_trainees_with_full_progress, session_cookies
-        from bench.load import run_load
+        from bench.load import LoadResult, run_load
 
         started = time.monotonic()
         users = build_trainees_with_full_progress(trainees=args.trainees, modules=args.modules)
@@ -193,19 +195,24 @@ def main() -> int:
         )
         shows_programme = check_signed_in(port, cookies)
         machine = machine_description()
-        results = {}
-        for key, path in (("floor", FLOOR_PATH), ("dashboard", DASHBOARD_PATH)):
-            print(f"Loading {path} ({args.requests} requests, {args.clients} clients)…", flush=True)
-            results[key] = run_load(
-                label=key,
-                host=HOST,
-                port=port,
-                path=path,
-                cookies=cookies,
-                requests=args.requests,
-                clients=args.clients,
-                max_seconds=args.max_seconds,
-            ).summary()
+        totals = {"floor": LoadResult("floor"), "dashboard": LoadResult("dashboard")}
+        # Alternating rounds spread any background noise over both URLs alike.
+        for round_number in range(1, args.rounds + 1):
+            print(f"Round {round_number}/{args.rounds}…", flush=True)
+            for key, path in (("floor", FLOOR_PATH), ("dashboard", DASHBOARD_PATH)):
+                totals[key].add(
+                    run_load(
+                        label=key,
+                        host=HOST,
+                        port=port,
+                        path=path,
+                        cookies=cookies,
+                        requests=args.requests // args.rounds,
+                        clients=args.clients,
+                        max_seconds=args.max_seconds / args.rounds,
+                    )
+                )
+        results = {key: total.summary() for key, total in totals.items()}
     finally:
         if server is not None:
             server.terminate()

@@ -29,6 +29,11 @@ class LoadResult:
         cut_points = statistics.quantiles(self.latencies, n=100, method="inclusive")
         return cut_points[percent - 1] * 1000
 
+    def add(self, other: "LoadResult") -> None:
+        self.latencies.extend(other.latencies)
+        self.errors.extend(other.errors)
+        self.elapsed += other.elapsed
+
     def summary(self) -> dict:
         return {
             "requests": len(self.latencies),

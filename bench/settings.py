@@ -4,11 +4,15 @@ Only what loopback HTTP needs differs from production (no HTTPS redirect, no sec
 cookies); the URLconf adds the framework's floor, a view that does nothing (bench/urls.py).
 """
 
+import base64
 import os
 
 # Production refuses to start without these; the benchmark never leaves 127.0.0.1.
 os.environ.setdefault("SECRET_KEY", "bench-only-key-for-loopback-benchmarks-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS", base64.urlsafe_b64encode(b"bench-only-key-never-production!").decode()
+)
 
 from lms.settings.base import BASE_DIR
 from lms.settings.production import *  # noqa: F403

@@ -6,6 +6,7 @@ per-trainee and per-cohort figures from Count/Sum/Max annotations.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -551,3 +552,19 @@ def journal_entry_of(*, trainee: User, entry_id: int) -> JournalEntry | None:
     if not trainee.is_authenticated:
         return None
     return JournalEntry.objects.filter(trainee=trainee, pk=entry_id).first()
+
+
+def module_education_by_trainee(
+    *, trainee_ids: Iterable[int]
+) -> dict[int, list[tuple[datetime, Decimal, Decimal]]]:
+    """(completed_at, education hours, synchronous hours) of every completed module, by trainee.
+
+    One query for any number of trainees: the credential engine reads education from here.
+    """
+    rows = ModuleCompletion.objects.filter(trainee_id__in=list(trainee_ids)).values_list(
+        "trainee_id", "completed_at", "education_hours", "synchronous_hours"
+    )
+    by_trainee: dict[int, list[tuple[datetime, Decimal, Decimal]]] = defaultdict(list)
+    for trainee_id, completed_at, hours, synchronous in rows:
+        by_trainee[trainee_id].append((completed_at, hours, synchronous))
+    return by_trainee

@@ -47,6 +47,22 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "courses.change_attendance",
         "courses.view_attendance",
         "courses.view_modulecompletion",
+        # Credentials: coaching logs stay out of the back office (client data is confidential).
+        "credentials.view_pathway",
+        "credentials.change_pathway",
+        "credentials.view_educationrecord",
+        "credentials.change_educationrecord",
+        "credentials.add_assessmentresult",
+        "credentials.change_assessmentresult",
+        "credentials.delete_assessmentresult",
+        "credentials.view_assessmentresult",
+        "credentials.view_mentorsession",
+        "credentials.view_credentialapplication",
+        "credentials.change_credentialapplication",
+        "credentials.view_award",
+        "credentials.change_award",
+        "credentials.add_importjob",
+        "credentials.view_importjob",
     ],
 }
 
@@ -62,12 +78,20 @@ def sync_role_groups(apps, schema_editor=None) -> None:
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    # An earlier migration runs before later apps' tables exist; the migration that adds an
+    # app's permissions to this table depends on that app and syncs again.
+    migrated_labels = {app_config.label for app_config in apps.get_app_configs()}
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
         permissions = []
         for name in names:
             app_label, codename = name.split(".")
-            permissions.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                if app_label in migrated_labels:
+                    raise LookupError(f"Role {role.value}: no permission {name}.")
+                continue
+            permissions.append(permission)
         group.permissions.set(permissions)

@@ -152,6 +152,9 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 
+# Encryption at rest for client contact details and private notes (lms.encryption).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
 # Wagtail: the back office for programme admins at /cms/.
 WAGTAIL_SITE_NAME = "Coach Academy"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://localhost:8000")

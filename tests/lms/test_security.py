@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
@@ -124,7 +125,13 @@ def test_project_templates_need_no_inline_script_style_or_remote_assets():
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     # Nothing from this test process may leak in (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
-    leaky = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    leaky = {
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "FIELD_ENCRYPTION_KEYS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {key: value for key, value in os.environ.items() if key not in leaky}
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
@@ -147,6 +154,7 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -158,6 +166,17 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY to a long random value in production." in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_encryption_keys():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        ALLOWED_HOSTS="example.org",
+        SECRET_KEY=secrets.token_urlsafe(64),
+    )
+    assert result.returncode != 0
+    assert "Set FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_settings_refuse_the_development_key():
@@ -181,6 +200,7 @@ def test_session_and_csrf_cookies_are_secure_in_production():
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-6:] == ["True", "True", "True", "True", "True", "False"]
