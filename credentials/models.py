@@ -486,3 +486,25 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EligibilityNotice(models.Model):
+    """The nightly evaluation emailed this trainee that they became eligible for this pathway.
+
+    The constraint makes the email go out once, however often the batch runs or retries.
+    """
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="eligibility_notices"
+    )
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "pathway"], name="eligibility_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} eligible for {self.pathway.level} on {self.as_of:%Y-%m-%d}"

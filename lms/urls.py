@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),
     path("", include("courses.urls")),
+    path("", include("credentials.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,3 @@
+"""awards views of the credentials app."""
+
+urlpatterns: list = []

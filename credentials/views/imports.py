@@ -1,0 +1,3 @@
+"""imports views of the credentials app."""
+
+urlpatterns: list = []

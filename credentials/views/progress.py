@@ -1,0 +1,3 @@
+"""progress views of the credentials app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""records views of the credentials app."""
+
+urlpatterns: list = []
