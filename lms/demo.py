@@ -473,6 +473,13 @@ def _live_sessions(cohort: Cohort, modules: list[ModulePage]) -> list[LiveSessio
     return sessions
 
 
+def _enrol(trainee: User, cohort: Cohort) -> None:
+    if not Enrolment.objects.filter(trainee=trainee, programme=cohort.programme).exists():
+        course_services.enrolment_create(
+            trainee=trainee, programme=cohort.programme, invitation_code=cohort.invitation_code
+        )
+
+
 def _progress(
     trainee: User,
     cohort: Cohort,
@@ -481,10 +488,6 @@ def _progress(
     sessions: list[LiveSession],
     done: int,
 ) -> None:
-    if not Enrolment.objects.filter(trainee=trainee, programme=cohort.programme).exists():
-        course_services.enrolment_create(
-            trainee=trainee, programme=cohort.programme, invitation_code=cohort.invitation_code
-        )
     sessions_by_module = {session.module_id: session for session in sessions}
     for module in modules[:done]:
         for block in module.body:
@@ -519,8 +522,8 @@ def demo_seed() -> list[DemoLogin]:
     sessions = _live_sessions(cohort, modules)
     for email, done in PROGRESS.items():
         trainee = users[email]
-        already_done = trainee.module_completions.count()
-        if already_done < done:
+        _enrol(trainee, cohort)
+        if trainee.module_completions.count() < done:
             _progress(trainee, cohort, modules, trainer, sessions, done)
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")

@@ -55,6 +55,8 @@ def test_seed_demo_creates_every_role_and_a_realistic_programme(db):
     total, synchronous = education_hours_for(trainee=trainee)
     assert total == 15  # 8 + 4 + 3 hours of the first three modules
     assert synchronous == 0
+    # Every demo trainee is in the cohort, including one who has not started yet.
+    assert Enrolment.objects.filter(cohort__invitation_code="SPRING26").count() == 4
     sam = User.objects.get(email="sam.oduya@demo.coach")
     assert education_hours_for(trainee=sam) == (32, 5)  # 8+4+3+6+6 self-paced, 5 live
 
