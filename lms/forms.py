@@ -115,16 +115,9 @@ class ProfileFieldsMixin(PlainFormMixin):
         return cleaned
 
 
-class TraineeSignupForm(ProfileFieldsMixin, auth_forms.SetPasswordMixin, forms.Form):
-    email = forms.EmailField(
-        label="Email",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
-        },
-    )
+class PersonForm(ProfileFieldsMixin, forms.Form):
+    """The fields a person fills in about themselves, on sign-up and on the profile page."""
+
     first_name = forms.CharField(
         label="First name",
         max_length=150,
@@ -154,6 +147,18 @@ class TraineeSignupForm(ProfileFieldsMixin, auth_forms.SetPasswordMixin, forms.F
     npi = npi_field()
     training_start = TrainingStartField()
     time_zone = TimeZoneField()
+
+
+class TraineeSignupForm(auth_forms.SetPasswordMixin, PersonForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -168,6 +173,7 @@ class TraineeSignupForm(ProfileFieldsMixin, auth_forms.SetPasswordMixin, forms.F
         error_messages={"required": "Type your password again to confirm it."},
     )
     error_messages = {"password_mismatch": MISMATCH_MESSAGE}
+    field_order = ["email", *PersonForm.base_fields, "password1", "password2"]
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
@@ -259,6 +265,7 @@ class QueuedPasswordResetForm(PlainFormMixin, auth_forms.PasswordResetForm):
 
 class PlainSetPasswordForm(PlainFormMixin, auth_forms.SetPasswordForm):
     error_messages = {"password_mismatch": MISMATCH_MESSAGE}
+    field_order = ["email", *PersonForm.base_fields, "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,35 +286,15 @@ class PlainPasswordChangeForm(PlainSetPasswordForm, auth_forms.PasswordChangeFor
         self.fields["old_password"].label = "Current password"
 
 
-class ProfileForm(ProfileFieldsMixin, forms.Form):
-    first_name = forms.CharField(
-        label="First name",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages={"required": "Enter your first name."},
-    )
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages={"required": "Enter your last name."},
-    )
-    profession = forms.ChoiceField(
-        label="Profession",
-        choices=Profession.choices,
-        error_messages={"invalid_choice": "Choose your profession from the list."},
-    )
-    specialty = forms.CharField(label="Specialty", max_length=120, required=False)
-    npi = npi_field()
-    time_zone = TimeZoneField()
-    training_start = TrainingStartField()
-
+class ProfileForm(PersonForm):
     def __init__(self, *args, user: User, **kwargs):
         kwargs.setdefault(
             "initial",
             {name: getattr(user, name) for name in self.base_fields if hasattr(user, name)},
         )
         super().__init__(*args, **kwargs)
+        # Everyone already has a profession: no empty "Choose…" option here.
+        self.fields["profession"].choices = Profession.choices
         if user.time_zone not in dict(time_zone_choices()):
             # Someone imported with an old alias keeps it until they choose another zone.
             self.fields["time_zone"].choices = [
