@@ -7,23 +7,45 @@ nightly batch and the progress page share one path and the page's query count st
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from courses.models import Enrolment
 from courses.selectors import module_education_by_trainee
-from credentials import engine
+from credentials import charts, engine
 from credentials.models import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationEvent,
+    ApplicationStatus,
     AssessmentResult,
+    Award,
     CoachingLogEntry,
+    CredentialApplication,
     EducationRecord,
     EducationStatus,
+    EligibilityNotice,
     Engagement,
     MentorSession,
     MentorSessionStatus,
     Pathway,
 )
-from lms.models import User
+from lms.models import Role, User
 
 
 def pathway_rules(pathway: Pathway) -> engine.PathwayRules:
@@ -161,3 +183,388 @@ def credential_status(*, trainee: User, pathway: Pathway, as_of: dt.date) -> dic
     """The DESIGN §4 `credential_status --json` object."""
     evaluation = trainee_evaluation(trainee=trainee, pathway=pathway, as_of=as_of)
     return engine.evaluation_to_json(evaluation, trainee.email, pathway.code, as_of)
+
+
+# --- Records: coaching log, mentor sessions, external education ------------------------------
+
+RECORDS_PAGE_SIZE = 50
+# What lists of the coaching log show; contact details and notes stay encrypted in the table.
+COACHING_LOG_LIST_COLUMNS = (
+    "trainee_id",
+    "client_name",
+    "engagement",
+    "group_size",
+    "start_date",
+    "end_date",
+    "paid_hours",
+    "pro_bono_hours",
+    "version",
+)
+
+
+def _page(queryset, page_number) -> Page:
+    return Paginator(queryset, RECORDS_PAGE_SIZE).get_page(page_number)
+
+
+def coaching_log_page(*, trainee: User, page_number=1) -> Page:
+    entries = CoachingLogEntry.objects.filter(trainee=trainee).only(*COACHING_LOG_LIST_COLUMNS)
+    return _page(entries, page_number)
+
+
+def coaching_log_totals(*, trainee: User) -> dict[str, Decimal | int]:
+    """All-time totals of the log as entered (the progress page applies the counting rules)."""
+    totals = CoachingLogEntry.objects.filter(trainee=trainee).aggregate(
+        entries=Count("pk"),
+        paid=Coalesce(Sum("paid_hours"), Decimal(0), output_field=DecimalField()),
+        pro_bono=Coalesce(Sum("pro_bono_hours"), Decimal(0), output_field=DecimalField()),
+        clients=Count("client_name", distinct=True),
+    )
+    totals["total"] = totals["paid"] + totals["pro_bono"]
+    return totals
+
+
+def coaching_log_entry_of(*, trainee: User, entry_id: int) -> CoachingLogEntry | None:
+    return CoachingLogEntry.objects.filter(trainee=trainee, pk=entry_id).first()
+
+
+def mentors_to_choose(*, trainee: User) -> QuerySet[User]:
+    return (
+        User.objects.filter(groups__name=Role.MENTOR.value, is_active=True)
+        .exclude(pk=trainee.pk)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def mentor_sessions_page(*, trainee: User, page_number=1) -> Page:
+    sessions = MentorSession.objects.filter(trainee=trainee).select_related("mentor")
+    return _page(sessions.order_by("-date", "-pk"), page_number)
+
+
+def mentor_sessions_led_page(*, mentor: User, page_number=1) -> Page:
+    sessions = MentorSession.objects.filter(mentor=mentor).select_related("trainee")
+    # Sessions waiting for the mentor first, then the newest.
+    waiting_first = Case(
+        When(status=MentorSessionStatus.LOGGED, then=0), default=1, output_field=IntegerField()
+    )
+    return _page(sessions.order_by(waiting_first, "-date", "-pk"), page_number)
+
+
+def mentor_session_led_by(*, mentor: User, session_id: int) -> MentorSession | None:
+    sessions = MentorSession.objects.filter(mentor=mentor, pk=session_id)
+    return sessions.select_related("trainee").first()
+
+
+def education_records_page(*, trainee: User, page_number=1) -> Page:
+    records = EducationRecord.objects.filter(trainee=trainee)
+    return _page(records.order_by("-completed_on", "-pk"), page_number)
+
+
+def education_record_for_certificate(*, user: User, record_id: int) -> EducationRecord | None:
+    """The record whose certificate `user` may download: their own, or any for an admin."""
+    records = EducationRecord.objects.exclude(certificate="")
+    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+        records = records.filter(trainee=user)
+    return records.filter(pk=record_id).first()
+
+
+# --- Progress, applications and awards --------------------------------------------------------
+
+
+def pathways_in_order() -> list[Pathway]:
+    """Every pathway, lowest credential first (ACC, PCC, MCC)."""
+    return sorted(Pathway.objects.all(), key=lambda p: (engine.CREDENTIAL_RANK[p.level], p.code))
+
+
+def default_pathway(*, pathways: list[Pathway], credential_held: str) -> Pathway | None:
+    """The lowest pathway above the credential held (the highest one once all are held)."""
+    held = engine.CREDENTIAL_RANK.get(credential_held, 0)
+    above = [p for p in pathways if engine.CREDENTIAL_RANK[p.level] > held]
+    return above[0] if above else (pathways[-1] if pathways else None)
+
+
+def is_programme_admin(user: User) -> bool:
+    return user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)
+
+
+def progress_subject(*, viewer: User, trainee_id: int) -> User | None:
+    """The trainee whose progress `viewer` asks for, if they may see it; otherwise None.
+
+    Programme admins see every trainee, trainers the trainees of the cohorts they train and a
+    trainee themself; anyone else gets None, so the page answers 404 and reveals nothing.
+    """
+    trainees = User.objects.filter(pk=trainee_id, groups__name=Role.TRAINEE.value)
+    if viewer.pk == trainee_id or is_programme_admin(viewer):
+        return trainees.first()
+    if viewer.has_role(Role.TRAINER):
+        return trainees.filter(enrolments__cohort__trainers=viewer).distinct().first()
+    return None
+
+
+def trainee_today(trainee: User) -> dt.date:
+    """Today's date where the trainee lives: the as-of date of their evaluations."""
+    return _local_date(timezone.now(), trainee.time_zone)
+
+
+def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
+    """(coaching, mentor) hours by month: one aggregate query each, whatever the row count.
+
+    A coaching log row is dated by its end date (its hours are done by then); mentor hours are
+    the sessions the mentor has confirmed.
+    """
+    coaching = (
+        CoachingLogEntry.objects.filter(trainee=trainee)
+        .annotate(month=TruncMonth("end_date"))
+        .values("month")
+        .annotate(hours=Sum(F("paid_hours") + F("pro_bono_hours")))
+        .values_list("month", "hours")
+        .order_by("month")
+    )
+    mentoring = (
+        MentorSession.objects.filter(trainee=trainee, status=MentorSessionStatus.CONFIRMED)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(hours=Sum("hours"))
+        .values_list("month", "hours")
+        .order_by("month")
+    )
+    return list(coaching), list(mentoring)
+
+
+def next_steps(
+    requirements: Iterable[engine.RequirementResult],
+) -> list[engine.RequirementResult]:
+    """Unmet requirements, most actionable first: the nearest to being met leads.
+
+    Nearness is the share achieved; yes/no requirements (exam, prerequisite) have none, so they
+    come last. Ties keep the pathway's order.
+    """
+    unmet = [result for result in requirements if not result.met]
+
+    def share(result: engine.RequirementResult) -> Decimal:
+        if not result.required:
+            return Decimal(0)
+        return Decimal(result.achieved) / Decimal(result.required)
+
+    return sorted(unmet, key=share, reverse=True)
+
+
+def _with_status_labels(applications: list[CredentialApplication]) -> list[CredentialApplication]:
+    """Give each prefetched event a `status_label` ("Under review") for the history lists."""
+    for application in applications:
+        for event in application.events.all():
+            event.status_label = ApplicationStatus(event.to_status).label
+    return applications
+
+
+def applications_of(*, trainee: User) -> list[CredentialApplication]:
+    """The trainee's applications, newest first, each with its history (two queries)."""
+    return _with_status_labels(
+        list(
+            CredentialApplication.objects.filter(trainee=trainee)
+            .select_related("pathway")
+            .prefetch_related(
+                Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
+            )
+        )
+    )
+
+
+def awards_of(*, trainee: User) -> list[Award]:
+    return list(Award.objects.filter(trainee=trainee).select_related("pathway"))
+
+
+@dataclass
+class TraineeProgress:
+    trainee: User
+    pathways: list[Pathway]
+    pathway: Pathway
+    as_of: dt.date
+    evaluation: engine.Evaluation
+    next_steps: list[engine.RequirementResult]
+    chart: charts.Chart
+    applications: list[CredentialApplication]
+    awards: list[Award]
+
+    @property
+    def open_application(self) -> CredentialApplication | None:
+        return next(
+            (
+                a
+                for a in self.applications
+                if a.pathway_id == self.pathway.pk and a.status in OPEN_APPLICATION_STATUSES
+            ),
+            None,
+        )
+
+    @property
+    def award(self) -> Award | None:
+        return next((a for a in self.awards if a.pathway_id == self.pathway.pk), None)
+
+    @property
+    def met_count(self) -> int:
+        return len(self.evaluation.requirements) - len(self.next_steps)
+
+    @property
+    def can_apply(self) -> bool:
+        return self.evaluation.eligible and not self.open_application and not self.award
+
+
+COACHING_LINE = ("Client coaching hours logged", "#1d5f8a", "none")
+MENTOR_LINE = ("Mentor coaching hours confirmed", "#b3541e", "8 5")
+
+
+def trainee_progress(
+    *, trainee: User, pathway_code: str | None, as_of: dt.date
+) -> TraineeProgress | None:
+    """Everything the progress page shows, in a fixed number of queries (None: no such pathway).
+
+    The pathway defaults to the lowest one above the credential the trainee holds.
+    """
+    pathways = pathways_in_order()
+    if pathway_code:
+        pathway = next((p for p in pathways if p.code == pathway_code.lower()), None)
+    else:
+        pathway = default_pathway(pathways=pathways, credential_held=trainee.credential_held)
+    if pathway is None:
+        return None
+    records = trainee_records_by_id(trainees=[trainee])[trainee.pk]
+    evaluation = engine.evaluate(pathway_rules(pathway), records, as_of)
+    coaching, mentoring = monthly_hours(trainee=trainee)
+    chart = charts.hours_chart([(*COACHING_LINE, coaching), (*MENTOR_LINE, mentoring)], until=as_of)
+    return TraineeProgress(
+        trainee=trainee,
+        pathways=pathways,
+        pathway=pathway,
+        as_of=as_of,
+        evaluation=evaluation,
+        next_steps=next_steps(evaluation.requirements),
+        chart=chart,
+        applications=applications_of(trainee=trainee),
+        awards=awards_of(trainee=trainee),
+    )
+
+
+def open_applications() -> list[CredentialApplication]:
+    """Applications waiting for a programme admin, oldest first (one query)."""
+    return list(
+        CredentialApplication.objects.filter(status__in=OPEN_APPLICATION_STATUSES)
+        .select_related("trainee", "pathway")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def application_for_review(*, application_id: int) -> CredentialApplication | None:
+    applications = _with_status_labels(
+        list(
+            CredentialApplication.objects.select_related("trainee", "pathway")
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=ApplicationEvent.objects.select_related("actor").order_by("at", "pk"),
+                )
+            )
+            .filter(pk=application_id)
+        )
+    )
+    return applications[0] if applications else None
+
+
+def award_by_code(*, code: str) -> Award | None:
+    return Award.objects.select_related("trainee", "pathway").filter(verification_code=code).first()
+
+
+def award_certificate_for(*, viewer: User, code: str) -> Award | None:
+    """The award if `viewer` holds it or is a programme admin; otherwise None."""
+    award = award_by_code(code=code)
+    if award is None or not (award.trainee_id == viewer.pk or is_programme_admin(viewer)):
+        return None
+    return award
+
+
+def programme_admin_emails() -> list[str]:
+    return list(
+        User.objects.filter(groups__name=Role.PROGRAMME_ADMIN.value, is_active=True)
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+def programme_title_of(*, trainee: User) -> str:
+    """The title of the programme the trainee enrolled in most recently ('' if none)."""
+    enrolment = (
+        Enrolment.objects.filter(trainee=trainee)
+        .select_related("programme")
+        .order_by("-enrolled_at")
+        .first()
+    )
+    return enrolment.programme.title if enrolment else ""
+
+
+def trainee_batches(*, size: int) -> Iterator[list[User]]:
+    """Every active trainee, `size` at a time, by primary key (keyset: no OFFSET scans)."""
+    last_pk = 0
+    while True:
+        batch = list(
+            User.objects.filter(
+                groups__name=Role.TRAINEE.value, is_active=True, pk__gt=last_pk
+            ).order_by("pk")[:size]
+        )
+        if not batch:
+            return
+        yield batch
+        last_pk = batch[-1].pk
+
+
+def eligibility_settled(*, trainee_ids: list[int]) -> set[tuple[int, int]]:
+    """(trainee id, pathway id) pairs already notified or awarded: the batch skips them."""
+    notified = EligibilityNotice.objects.filter(trainee_id__in=trainee_ids).values_list(
+        "trainee_id", "pathway_id"
+    )
+    awarded = Award.objects.filter(trainee_id__in=trainee_ids).values_list(
+        "trainee_id", "pathway_id"
+    )
+    return set(notified) | set(awarded)
+
+
+@dataclass
+class RequirementComparison:
+    label: str
+    applied: dict | None  # the requirement as frozen when the trainee applied
+    today: dict | None
+
+
+def application_comparison(
+    *, application: CredentialApplication
+) -> tuple[dict, list[RequirementComparison]]:
+    """Today's credential_status next to the snapshot frozen at application, by requirement."""
+    today = credential_status(
+        trainee=application.trainee,
+        pathway=application.pathway,
+        as_of=trainee_today(application.trainee),
+    )
+    applied = {row["code"]: row for row in application.snapshot.get("requirements", [])}
+    current = {row["code"]: row for row in today["requirements"]}
+    codes = list(applied) + [code for code in current if code not in applied]
+    rows = [
+        RequirementComparison(
+            label=(applied.get(code) or current[code])["label"],
+            applied=applied.get(code),
+            today=current.get(code),
+        )
+        for code in codes
+    ]
+    return today, rows
+
+
+def people_by_email(*, emails: Iterable[str]) -> dict[str, User]:
+    """Accounts by lower-cased email, with their roles loaded: two queries for an import file."""
+    people = User.objects.filter(email__in={email.lower() for email in emails}).prefetch_related(
+        "groups"
+    )
+    found = {}
+    for person in people:
+        # Fill User.role_names' cache from the prefetch, so has_role() costs no query per row.
+        person._role_names = frozenset(group.name for group in person.groups.all())
+        found[person.email] = person
+    return found

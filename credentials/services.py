@@ -5,10 +5,1045 @@ the right section. Records with a life cycle change state only through their tra
 and each change writes an event row.
 """
 
+import datetime as dt
+import logging
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from credentials import certificates, engine, selectors
+from credentials.models import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationEvent,
+    ApplicationStatus,
+    AssessmentKind,
+    AssessmentResult,
+    Award,
+    CoachingLogEntry,
+    CredentialApplication,
+    EducationRecord,
+    EducationRecordEvent,
+    EducationStatus,
+    EligibilityNotice,
+    Engagement,
+    ImportJob,
+    ImportJobStatus,
+    MentorSession,
+    MentorSessionEvent,
+    MentorSessionStatus,
+    Pathway,
+    Source,
+)
+from lms.models import Role, User
+from lms.services import UpsertOutcome, email_enqueue
+
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
+
+COACHING_LOG_DUPLICATE_MESSAGE = "You already logged this client for these dates."
+STALE_ENTRY_MESSAGE = (
+    "Someone else changed this entry while you were editing. Reload it and try again."
+)
+COACHING_LOG_FIELDS = frozenset(
+    {
+        "client_name",
+        "client_contact",
+        "engagement",
+        "group_size",
+        "start_date",
+        "end_date",
+        "paid_hours",
+        "pro_bono_hours",
+        "sponsor",
+        "notes",
+    }
+)
+# The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
+EXAM_PASS_MARK = 460
+CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
+# What a certificate file starts with, whatever its name says.
+CERTIFICATE_SIGNATURES = (
+    (b"%PDF-", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+)
+
+MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
+    MentorSessionStatus.LOGGED: {MentorSessionStatus.CONFIRMED, MentorSessionStatus.DISPUTED},
+    # A mentor who disputed by mistake corrects it by confirming; a confirmation is final.
+    MentorSessionStatus.DISPUTED: {MentorSessionStatus.CONFIRMED},
+}
+EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
+    EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
+}
+
+
+def _is_programme_admin(user: User) -> bool:
+    return user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)
+
+
+def _require_trainee(user: User, activity: str) -> None:
+    if not user.has_role(Role.TRAINEE):
+        raise ValidationError(f"Only trainees can {activity}.")
+
+
+def _as_hours(value, field: str) -> Decimal:
+    """Hours as a Decimal, or a field error a person can act on (model clean needs numbers)."""
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise ValidationError({field: "Enter the hours as a number, like 1.5."}) from None
+    if not number.is_finite():
+        raise ValidationError({field: "Enter the hours as a number, like 1.5."})
+    if number < 0:
+        raise ValidationError({field: "Hours cannot be negative."})
+    return number
+
+
+def _hours_within(
+    hours: Decimal, *, field: str, maximum: Decimal, too_few: str, too_many: str
+) -> Decimal:
+    if hours <= 0:
+        raise ValidationError({field: too_few})
+    if hours > maximum:
+        raise ValidationError({field: too_many})
+    return hours
+
+
+def _as_date(value, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({field: "Enter a real date, for example 2025-03-31."}) from None
+
+
+def _coaching_log_values(fields: dict) -> dict:
+    unknown = set(fields) - COACHING_LOG_FIELDS
+    if unknown:
+        raise TypeError(f"Not coaching log fields: {sorted(unknown)}")
+    values = dict(fields)
+    for name in ("paid_hours", "pro_bono_hours"):
+        if name in values:
+            values[name] = _as_hours(values[name], name)
+    for name in ("start_date", "end_date"):
+        if name in values:
+            values[name] = _as_date(values[name], name)
+    for name in ("client_name", "client_contact", "sponsor", "notes"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    return values
+
+
+def _check_owner(*, entry: CoachingLogEntry, trainee: User) -> None:
+    if entry.trainee_id != trainee.pk:
+        # Callers look entries up by owner; this guards the service itself.
+        raise PermissionError("Only the trainee who logged this coaching may change it.")
+
+
+@transaction.atomic
+def coaching_log_entry_create(*, trainee: User, **fields) -> CoachingLogEntry:
+    _require_trainee(trainee, "keep a coaching log")
+    entry = CoachingLogEntry(trainee=trainee, **_coaching_log_values(fields))
+    # The natural key is the database's to enforce (IntegrityError below), not a racy check.
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        raise ValidationError(COACHING_LOG_DUPLICATE_MESSAGE) from None
+    return entry
+
+
+@transaction.atomic
+def coaching_log_entry_update(
+    *, entry: CoachingLogEntry, trainee: User, expected_version: int, **fields
+) -> CoachingLogEntry:
+    """Save an edit made on a form loaded at `expected_version`.
+
+    The UPDATE only matches the row at that version, so of two people saving the same
+    version at once exactly one wins; the other is told to reload.
+    """
+    _check_owner(entry=entry, trainee=trainee)
+    values = _coaching_log_values(fields)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            changed = CoachingLogEntry.objects.filter(
+                pk=entry.pk, trainee=trainee, version=expected_version
+            ).update(**values, version=F("version") + 1, updated_at=timezone.now())
+    except IntegrityError:
+        raise ValidationError(COACHING_LOG_DUPLICATE_MESSAGE) from None
+    if not changed:
+        raise ValidationError(STALE_ENTRY_MESSAGE, code="stale")
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def coaching_log_entry_delete(*, entry: CoachingLogEntry, trainee: User) -> None:
+    _check_owner(entry=entry, trainee=trainee)
+    entry.delete()
+
+
+def _status_transition(
+    *,
+    record: models.Model,
+    transitions: dict[str, set[str]],
+    to_status: str,
+    event_model: type[models.Model],
+    event_field: str,
+    actor: User,
+    note: str,
+    changes: dict | None = None,
+) -> None:
+    """Move `record` along its transition map and write the event row.
+
+    The UPDATE matches the status the caller saw, so two people acting at once cannot both
+    move it; the loser gets a message instead of a second event.
+    """
+    from_status = record.status
+    if to_status not in transitions.get(from_status, set()):
+        raise ValidationError(
+            f"This can't be done: it is already “{record.get_status_display().lower()}”.",
+            code="invalid_transition",
+        )
+    changes = {**(changes or {}), "status": to_status}
+    moved = type(record).objects.filter(pk=record.pk, status=from_status).update(**changes)
+    if not moved:
+        raise ValidationError(
+            "Someone else changed this at the same time. Reload the page to see it.",
+            code="stale",
+        )
+    for name, value in changes.items():
+        setattr(record, name, value)
+    event_model.objects.create(
+        **{event_field: record},
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+    )
+
+
+def _site_url(name: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse(name)
+
+
+def _email_person(*, to: User, subject: str, template: str, context: dict) -> None:
+    email_enqueue(
+        subject=subject,
+        body=render_to_string(f"credentials/records/email/{template}", context),
+        to=[to.email],
+    )
+
+
+@transaction.atomic
+def mentor_session_transition(
+    *, session: MentorSession, to_status: str, actor: User, note: str = ""
+) -> MentorSession:
+    changes = {"dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else ""}
+    _status_transition(
+        record=session,
+        transitions=MENTOR_SESSION_TRANSITIONS,
+        to_status=to_status,
+        event_model=MentorSessionEvent,
+        event_field="session",
+        actor=actor,
+        note=note,
+        changes=changes,
+    )
+    return session
+
+
+@transaction.atomic
+def mentor_session_log(
+    *,
+    trainee: User,
+    mentor: User,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> MentorSession:
+    _require_trainee(trainee, "log mentor coaching")
+    if not mentor.has_role(Role.MENTOR):
+        raise ValidationError({"mentor": "Choose a mentor from the list."})
+    session = MentorSession(
+        trainee=trainee,
+        mentor=mentor,
+        mentor_credential=mentor.credential_held,
+        date=_as_date(date, "date"),
+        hours=_hours_within(
+            _as_hours(hours, "hours"),
+            field="hours",
+            maximum=Decimal(24),
+            too_few="Enter how long the session lasted: more than 0 hours.",
+            too_many="A mentor session cannot last more than 24 hours.",
+        ),
+        engagement=engagement,
+        group_size=group_size if engagement == Engagement.GROUP else None,
+    )
+    session.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError(
+            "You already logged a session of this kind with this mentor on this date."
+        ) from None
+    MentorSessionEvent.objects.create(
+        session=session, from_status="", to_status=session.status, actor=trainee
+    )
+    _email_person(
+        to=mentor,
+        subject=f"Please confirm a mentor session with {trainee}",
+        template="mentor_session_logged.txt",
+        context={"session": session, "url": _site_url("credentials:mentor_sessions_led")},
+    )
+    return session
+
+
+def _check_mentor(*, session: MentorSession, mentor: User) -> None:
+    if session.mentor_id != mentor.pk:
+        raise PermissionError("Only the mentor who led this session may confirm or dispute it.")
+
+
+@transaction.atomic
+def mentor_session_confirm(*, session: MentorSession, mentor: User) -> MentorSession:
+    _check_mentor(session=session, mentor=mentor)
+    mentor_session_transition(
+        session=session, to_status=MentorSessionStatus.CONFIRMED, actor=mentor
+    )
+    _email_person(
+        to=session.trainee,
+        subject="Your mentor confirmed a session",
+        template="mentor_session_confirmed.txt",
+        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+    )
+    return session
+
+
+@transaction.atomic
+def mentor_session_dispute(*, session: MentorSession, mentor: User, reason: str) -> MentorSession:
+    _check_mentor(session=session, mentor=mentor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why you dispute this session, so the trainee can correct it."}
+        )
+    mentor_session_transition(
+        session=session, to_status=MentorSessionStatus.DISPUTED, actor=mentor, note=reason
+    )
+    _email_person(
+        to=session.trainee,
+        subject="Your mentor disputed a session",
+        template="mentor_session_disputed.txt",
+        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+    )
+    return session
+
+
+def _certificate_extension(certificate: File) -> str:
+    """The file type found in the certificate's first bytes, or a message saying what's wrong."""
+    if certificate is None:
+        raise ValidationError({"certificate": "Attach your certificate (PDF, PNG or JPEG)."})
+    if certificate.size > CERTIFICATE_MAX_BYTES:
+        raise ValidationError(
+            {"certificate": "The certificate is larger than 5 MB. Attach a smaller file."}
+        )
+    certificate.seek(0)
+    head = certificate.read(16)
+    certificate.seek(0)
+    for signature, extension in CERTIFICATE_SIGNATURES:
+        if head.startswith(signature):
+            return extension
+    raise ValidationError(
+        {"certificate": "The certificate must be a PDF, PNG or JPEG file. This file is not one."}
+    )
+
+
+@transaction.atomic
+def education_record_submit(
+    *,
+    trainee: User,
+    title: str,
+    provider: str,
+    completed_on: dt.date,
+    hours: Decimal,
+    synchronous_hours: Decimal,
+    certificate: File,
+) -> EducationRecord:
+    _require_trainee(trainee, "submit education")
+    extension = _certificate_extension(certificate)
+    record = EducationRecord(
+        trainee=trainee,
+        title=(title or "").strip(),
+        provider=(provider or "").strip(),
+        completed_on=_as_date(completed_on, "completed_on"),
+        hours=_hours_within(
+            _as_hours(hours, "hours"),
+            field="hours",
+            maximum=Decimal(1000),
+            too_few="Enter the hours of education: more than 0.",
+            too_many="Check the hours: one course of more than 1,000 hours is not plausible.",
+        ),
+        synchronous_hours=_as_hours(synchronous_hours or 0, "synchronous_hours"),
+    )
+    record.full_clean(validate_constraints=False, exclude=["certificate"])
+    # Named after what the file is, not what it claims to be.
+    stem = get_valid_filename(Path(certificate.name or "certificate").stem)[:60] or "certificate"
+    record.certificate.save(f"{stem}{extension}", certificate, save=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        record.certificate.delete(save=False)
+        raise ValidationError(
+            "You already submitted this course from this provider with this date."
+        ) from None
+    EducationRecordEvent.objects.create(
+        record=record, from_status="", to_status=record.status, actor=trainee
+    )
+    return record
+
+
+@transaction.atomic
+def education_record_review(
+    *, record: EducationRecord, reviewer: User, approve: bool, note: str = ""
+) -> EducationRecord:
+    if not _is_programme_admin(reviewer):
+        raise PermissionError("Only programme admins review education records.")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError(
+            {"note": "Say why the record is rejected, so the trainee can put it right."}
+        )
+    to_status = EducationStatus.APPROVED if approve else EducationStatus.REJECTED
+    _status_transition(
+        record=record,
+        transitions=EDUCATION_RECORD_TRANSITIONS,
+        to_status=to_status,
+        event_model=EducationRecordEvent,
+        event_field="record",
+        actor=reviewer,
+        note=note,
+        changes={"review_note": note},
+    )
+    _email_person(
+        to=record.trainee,
+        subject=f"Your education record was {'approved' if approve else 'rejected'}",
+        template="education_reviewed.txt",
+        context={"record": record, "url": _site_url("credentials:education_records")},
+    )
+    return record
+
+
+def assessment_outcome_problems(*, kind: str, passed: bool, score: int | None) -> dict[str, str]:
+    """What is wrong with an exam score and outcome taken together (a pure rule)."""
+    if kind != AssessmentKind.EXAM or score is None:
+        return {}
+    if not 200 <= score <= 600:
+        return {"score": "The exam's scaled score is between 200 and 600."}
+    if passed != (score >= EXAM_PASS_MARK):
+        outcome = "a pass" if score >= EXAM_PASS_MARK else "not a pass"
+        return {
+            "passed": f"A score of {score} is {outcome} (the pass mark is {EXAM_PASS_MARK}). "
+            "Check the score or the Passed box."
+        }
+    return {}
+
+
+@transaction.atomic
+def assessment_result_record(
+    *,
+    trainee: User,
+    kind: str,
+    date: dt.date,
+    passed: bool,
+    score: int | None,
+    recorded_by: User,
+    result: AssessmentResult | None = None,
+) -> AssessmentResult:
+    """Record an exam or performance-evaluation result (or correct `result`).
+
+    A given exam score decides the outcome: a `passed` that disagrees with it is refused
+    rather than guessed at, since one of the two was typed wrongly.
+    """
+    if not _is_programme_admin(recorded_by):
+        raise PermissionError("Only programme admins record assessment results.")
+    _require_trainee(trainee, "have assessment results")
+    if problems := assessment_outcome_problems(kind=kind, passed=passed, score=score):
+        raise ValidationError(problems)
+    if result is None:
+        result = AssessmentResult(trainee=trainee)
+    elif result.trainee_id != trainee.pk:
+        raise PermissionError("A result cannot be moved to another trainee.")
+    result.kind = kind
+    result.date = _as_date(date, "date")
+    result.passed = passed
+    result.score = score
+    result.recorded_by = recorded_by
+    result.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            result.save()
+    except IntegrityError:
+        raise ValidationError(
+            "This trainee already has a result for this assessment on this date."
+        ) from None
+    return result
 
 
 # --- Imports: upserts used by credentials.imports (import_records, admin and web imports) ----
 
+IMPORT_NOTE = "Imported from a file."
+
+
+def _relation_fields(model: type[models.Model]) -> list[str]:
+    return [field.name for field in model._meta.fields if field.is_relation]
+
+
+def _import_row_upsert(
+    model: type[models.Model],
+    *,
+    key: dict,
+    values: dict,
+    create_only: dict,
+    versioned: bool = False,
+) -> tuple[models.Model, UpsertOutcome, dict]:
+    """Create the row with this natural key, or bring the existing one up to `values`.
+
+    Returns the row, what happened and the previous values of the fields that changed. The
+    natural key's unique constraint decides, not this look-up: when a concurrent import
+    inserts the same key first, the insert fails inside its savepoint and the row it created is
+    compared instead. Related rows were loaded by the caller, so full_clean skips re-reading
+    them, and leaves the constraints to the database.
+    """
+    skip_lookups = _relation_fields(model)
+    existing = model.objects.select_for_update().filter(**key).first()
+    if existing is None:
+        row = model(**key, **values, **create_only)
+        row.full_clean(exclude=skip_lookups, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+            return row, UpsertOutcome.CREATED, {}
+        except IntegrityError:
+            existing = model.objects.select_for_update().filter(**key).first()
+            if existing is None:
+                raise
+    previous = {
+        name: getattr(existing, name)
+        for name, value in values.items()
+        if getattr(existing, name) != value
+    }
+    if not previous:
+        return existing, UpsertOutcome.UNCHANGED, {}
+    for name in previous:
+        setattr(existing, name, values[name])
+    existing.full_clean(exclude=skip_lookups, validate_unique=False, validate_constraints=False)
+    changed = list(previous)
+    if versioned:
+        existing.version += 1  # an edit form opened before the import must reload
+        changed += ["version", "updated_at"]
+    existing.save(update_fields=changed)
+    return existing, UpsertOutcome.UPDATED, previous
+
+
+@transaction.atomic
+def coaching_log_entry_upsert(
+    *,
+    trainee: User,
+    client_name: str,
+    engagement: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    paid_hours: Decimal,
+    pro_bono_hours: Decimal,
+    group_size: int | None = None,
+    client_contact: str | None = None,
+) -> tuple[CoachingLogEntry, UpsertOutcome]:
+    """One ICF log row; `client_contact=None` keeps the contact already stored."""
+    values = {"group_size": group_size, "paid_hours": paid_hours, "pro_bono_hours": pro_bono_hours}
+    if client_contact is not None:
+        values["client_contact"] = client_contact
+    entry, outcome, _ = _import_row_upsert(
+        CoachingLogEntry,
+        key={
+            "trainee": trainee,
+            "client_name": client_name,
+            "engagement": engagement,
+            "start_date": start_date,
+            "end_date": end_date,
+        },
+        values=values,
+        create_only={"source": Source.IMPORT},
+        versioned=True,
+    )
+    return entry, outcome
+
+
+@transaction.atomic
+def education_record_upsert(
+    *,
+    trainee: User,
+    title: str,
+    provider: str,
+    completed_on: dt.date,
+    hours: Decimal,
+    synchronous_hours: Decimal,
+    actor: User | None = None,
+) -> tuple[EducationRecord, UpsertOutcome]:
+    """Imported education is approved: the importing admin vouches for it."""
+    record, outcome, previous = _import_row_upsert(
+        EducationRecord,
+        key={
+            "trainee": trainee,
+            "title": title,
+            "provider": provider,
+            "completed_on": completed_on,
+        },
+        values={
+            "hours": hours,
+            "synchronous_hours": synchronous_hours,
+            "status": EducationStatus.APPROVED,
+        },
+        create_only={"source": Source.IMPORT},
+    )
+    if outcome == UpsertOutcome.CREATED or "status" in previous:
+        EducationRecordEvent.objects.create(
+            record=record,
+            from_status=previous.get("status", ""),
+            to_status=record.status,
+            actor=actor,
+            note=IMPORT_NOTE,
+        )
+    return record, outcome
+
+
+@transaction.atomic
+def mentor_session_upsert(
+    *,
+    trainee: User,
+    mentor: User,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None = None,
+    actor: User | None = None,
+) -> tuple[MentorSession, UpsertOutcome]:
+    """Imported sessions count as confirmed (the file comes from the programme's records)."""
+    session, outcome, previous = _import_row_upsert(
+        MentorSession,
+        key={"trainee": trainee, "mentor": mentor, "date": date, "engagement": engagement},
+        values={"hours": hours, "group_size": group_size, "status": MentorSessionStatus.CONFIRMED},
+        create_only={"mentor_credential": mentor.credential_held, "source": Source.IMPORT},
+    )
+    if outcome == UpsertOutcome.CREATED or "status" in previous:
+        MentorSessionEvent.objects.create(
+            session=session,
+            from_status=previous.get("status", ""),
+            to_status=session.status,
+            actor=actor,
+            note=IMPORT_NOTE,
+        )
+    return session, outcome
+
+
+@transaction.atomic
+def assessment_result_upsert(
+    *,
+    trainee: User,
+    kind: str,
+    date: dt.date,
+    passed: bool,
+    score: int | None = None,
+    actor: User | None = None,
+) -> tuple[AssessmentResult, UpsertOutcome]:
+    result, outcome, _ = _import_row_upsert(
+        AssessmentResult,
+        key={"trainee": trainee, "kind": kind, "date": date},
+        values={"passed": passed, "score": score},
+        create_only={"recorded_by": actor, "source": Source.IMPORT},
+    )
+    return result, outcome
+
+
+@transaction.atomic
+def import_job_create(*, kind: str, file: File, dry_run: bool, created_by: User) -> ImportJob:
+    """Store the uploaded file and run the import in the background once this commits."""
+    job = ImportJob(kind=kind, file=file, dry_run=dry_run, created_by=created_by)
+    job.full_clean(exclude=["created_by"])
+    job.save()
+    # Imported here: the tasks module imports the import machinery, which calls these services.
+    from credentials.tasks import import_job_run
+
+    transaction.on_commit(lambda: import_job_run.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_claim(*, job_id: int) -> ImportJob | None:
+    """Mark a queued job as running; None when it is running or finished (it runs once)."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status != ImportJobStatus.QUEUED:
+        return None
+    job.status = ImportJobStatus.RUNNING
+    job.save(update_fields=["status"])
+    return job
+
+
+@transaction.atomic
+def import_job_finish(
+    *,
+    job: ImportJob,
+    total_rows: int,
+    created_rows: int,
+    updated_rows: int,
+    errors: list[dict],
+) -> ImportJob:
+    """Record the outcome; `errors` are {"row", "column", "message"} (row None: the file)."""
+    job.status = ImportJobStatus.FAILED if errors else ImportJobStatus.SUCCEEDED
+    job.total_rows = total_rows
+    job.processed_rows = total_rows
+    job.created_rows = created_rows
+    job.updated_rows = updated_rows
+    job.errors = errors
+    job.finished_at = timezone.now()
+    job.full_clean(exclude=["created_by", "file"])
+    job.save()
+    return job
+
 
 # --- Applications, awards, eligibility notices ----------------------------------------------
+
+logger = logging.getLogger(__name__)
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.UNDER_REVIEW},
+    ApplicationStatus.UNDER_REVIEW: {ApplicationStatus.APPROVED, ApplicationStatus.RETURNED},
+}
+# How a refused move is described: "cannot be approved".
+_TRANSITION_PHRASES = {
+    ApplicationStatus.UNDER_REVIEW: "put under review",
+    ApplicationStatus.APPROVED: "approved",
+    ApplicationStatus.RETURNED: "returned",
+}
+ELIGIBILITY_BATCH_SIZE = 500
+OPEN_APPLICATION_MESSAGE = (
+    "You already have an application for this credential waiting for review. "
+    "You will hear from us by email."
+)
+
+
+def _site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _application_event_record(
+    *, application: CredentialApplication, from_status: str, actor: User, note: str = ""
+) -> ApplicationEvent:
+    event = ApplicationEvent(
+        application=application,
+        from_status=from_status,
+        to_status=application.status,
+        actor=actor,
+        note=note,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplication:
+    """Apply for a credential; the records are evaluated again here, never taken from the page.
+
+    The evaluation is frozen on the application so reviewers see what the trainee applied with.
+    """
+    level = pathway.level
+    if not trainee.has_role(Role.TRAINEE):
+        raise ValidationError("Only trainees can apply for a credential.")
+    if Award.objects.filter(trainee=trainee, pathway=pathway).exists():
+        raise ValidationError(f"You have already been awarded {level}; there is no need to apply.")
+    open_applications = CredentialApplication.objects.filter(
+        trainee=trainee, pathway=pathway, status__in=OPEN_APPLICATION_STATUSES
+    )
+    if open_applications.exists():
+        raise ValidationError(OPEN_APPLICATION_MESSAGE)
+    as_of = selectors.trainee_today(trainee)
+    status = selectors.credential_status(trainee=trainee, pathway=pathway, as_of=as_of)
+    if not status["eligible"]:
+        missing = ", ".join(r["label"].lower() for r in status["requirements"] if not r["met"])
+        raise ValidationError(
+            f"You cannot apply for {level} yet. Still to do: {missing}. "
+            "Your progress page shows what is missing."
+        )
+    application = CredentialApplication(
+        trainee=trainee, pathway=pathway, as_of=as_of, snapshot=status
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Two submissions at once: the partial unique constraint lets only one through.
+        raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
+    _application_event_record(application=application, from_status="", actor=trainee)
+    title = certificates.credential_title(pathway)
+    email_enqueue(
+        subject=f"We received your {level} application",
+        body=(
+            f"Hello {trainee.get_short_name()},\n\nWe received your application for {title}. "
+            "A programme admin will review it and we will email you at each step.\n\n"
+            f"Your progress page: {_site_url(reverse('credentials:progress'))}\n"
+        ),
+        to=[trainee.email],
+    )
+    admins = selectors.programme_admin_emails()
+    if admins:
+        review_path = reverse("credentials:application_detail", args=[application.pk])
+        email_enqueue(
+            subject=f"New {level} application from {trainee}",
+            body=(
+                f"{trainee} ({trainee.email}) applied for {title}.\n\n"
+                f"Review it: {_site_url(review_path)}\n"
+            ),
+            to=admins,
+        )
+    return application
+
+
+def _transition_email_body(application: CredentialApplication, reasons: str) -> str:
+    title = certificates.credential_title(application.pathway)
+    status = application.status
+    if status == ApplicationStatus.UNDER_REVIEW:
+        news = f"A programme admin has started reviewing your application for {title}."
+    elif status == ApplicationStatus.APPROVED:
+        news = (
+            f"Congratulations: your application for {title} is approved. Your certificate is "
+            "being prepared and we will email you when it is ready to download."
+        )
+    else:
+        news = (
+            f"Your application for {title} was returned. The reviewer wrote:\n\n{reasons}\n\n"
+            "Once you have dealt with this you can apply again from your progress page."
+        )
+    progress = _site_url(reverse("credentials:progress") + f"?pathway={application.pathway.code}")
+    return (
+        f"Hello {application.trainee.get_short_name()},\n\n{news}\n\n"
+        f"Your progress page: {progress}\n"
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: CredentialApplication,
+    to_status: str,
+    actor: User,
+    reasons: str = "",
+) -> CredentialApplication:
+    """The only way an application changes status: checks the map, writes an event, emails.
+
+    Approving issues the award in the same transaction.
+    """
+    if not _is_programme_admin(actor):
+        raise ValidationError("Only programme admins review credential applications.")
+    # Lock and re-read: of two admins acting at once, the second sees the first one's change.
+    current = (
+        CredentialApplication.objects.select_for_update()
+        .select_related("trainee", "pathway")
+        .get(pk=application.pk)
+    )
+    if to_status not in APPLICATION_TRANSITIONS.get(current.status, set()):
+        phrase = _TRANSITION_PHRASES.get(to_status, "changed that way")
+        hint = " Start the review first." if current.status == ApplicationStatus.SUBMITTED else ""
+        raise ValidationError(
+            f"This application is {current.get_status_display().lower()}, so it cannot be "
+            f"{phrase}.{hint}"
+        )
+    reasons = reasons.strip()
+    if to_status == ApplicationStatus.RETURNED and not reasons:
+        raise ValidationError(
+            {"reasons": "Give the reasons for returning the application: the trainee sees them."}
+        )
+    from_status = current.status
+    current.status = to_status
+    current.full_clean()
+    current.save(update_fields=["status"])
+    _application_event_record(
+        application=current, from_status=from_status, actor=actor, note=reasons
+    )
+    if to_status == ApplicationStatus.APPROVED:
+        award_issue(application=current, actor=actor)
+    email_enqueue(
+        subject=f"Your {current.pathway.level} application: {current.get_status_display()}",
+        body=_transition_email_body(current, reasons),
+        to=[current.trainee.email],
+    )
+    application.status = current.status
+    return current
+
+
+@transaction.atomic
+def award_issue(*, application: CredentialApplication, actor: User) -> Award:
+    """The award for an approved application; a repeated call returns the existing award."""
+    if application.status != ApplicationStatus.APPROVED:
+        raise ValidationError("An award is issued only for an approved application.")
+    trainee = application.trainee
+    award = Award(
+        trainee=trainee,
+        pathway=application.pathway,
+        application=application,
+        issued_on=selectors.trainee_today(trainee),
+        programme_name=selectors.programme_title_of(trainee=trainee),
+    )
+    # Uniqueness is left to the database constraint, which also holds under a race.
+    award.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            award.save()
+    except IntegrityError:
+        return Award.objects.get(trainee=trainee, pathway=application.pathway)
+    # Imported here: the tasks module calls these services.
+    from credentials.tasks import award_certificate_render
+
+    transaction.on_commit(lambda: award_certificate_render.delay(award.pk))
+    return award
+
+
+@transaction.atomic
+def award_certificate_attach(*, award_id: int) -> Award | None:
+    """Render and store the award's PDF once; an award that has one is left alone."""
+    award = (
+        Award.objects.select_for_update().select_related("trainee", "pathway").filter(pk=award_id)
+    ).first()
+    if award is None or award.certificate_pdf:
+        return award
+    pdf = certificates.award_certificate_pdf(award=award)
+    award.certificate_pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+    award.full_clean(validate_unique=False, validate_constraints=False)
+    award.save(update_fields=["certificate_pdf"])
+    download = reverse("credentials:award_certificate", args=[award.verification_code])
+    email_enqueue(
+        subject=f"Your {award.pathway.level} certificate is ready",
+        body=(
+            f"Hello {award.trainee.get_short_name()},\n\n"
+            f"Your certificate for {certificates.credential_title(award.pathway)} is ready.\n\n"
+            f"Download it: {_site_url(download)}\n"
+            f"Anyone can check it is genuine at: "
+            f"{certificates.verification_url(award.verification_code)}\n"
+        ),
+        to=[award.trainee.email],
+    )
+    return award
+
+
+@transaction.atomic
+def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
+    """Revoke an award; revoking a revoked award changes nothing (the first reason stands)."""
+    if not _is_programme_admin(actor):
+        raise ValidationError("Only programme admins can revoke an award.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for revoking: the holder is told it."})
+    current = (
+        Award.objects.select_for_update().select_related("trainee", "pathway").get(pk=award.pk)
+    )
+    if current.is_revoked:
+        return current
+    current.revoked_at = timezone.now()
+    current.revoked_reason = reason
+    current.revoked_by = actor
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    email_enqueue(
+        subject=f"Your {current.pathway.level} award has been revoked",
+        body=(
+            f"Hello {current.trainee.get_short_name()},\n\n"
+            f"Your award of {certificates.credential_title(current.pathway)} was revoked. "
+            f"The reason given:\n\n{reason}\n\n"
+            "Its verification page now shows it as revoked. Reply to this email if you think "
+            "this is a mistake.\n"
+        ),
+        to=[current.trainee.email],
+    )
+    award.revoked_at = current.revoked_at
+    return current
+
+
+@transaction.atomic
+def eligibility_notice_create(
+    *, trainee: User, pathway: Pathway, as_of: dt.date
+) -> EligibilityNotice | None:
+    """Tell a trainee once that they can apply; None when they were already told."""
+    notice = EligibilityNotice(trainee=trainee, pathway=pathway, as_of=as_of)
+    notice.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        return None  # told before (by this batch's retry or a parallel run)
+    progress = _site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
+    email_enqueue(
+        subject=f"You can now apply for {pathway.level}",
+        body=(
+            f"Hello {trainee.get_short_name()},\n\n"
+            f"Your records now meet every requirement of {certificates.credential_title(pathway)}. "
+            f"You can apply from your progress page:\n{progress}\n"
+        ),
+        to=[trainee.email],
+    )
+    return notice
+
+
+def eligibility_notices_send(
+    *, as_of: dt.date | None = None, batch_size: int = ELIGIBILITY_BATCH_SIZE
+) -> int:
+    """Evaluate every trainee for every pathway and notify the newly eligible; returns how many.
+
+    Trainees are read `batch_size` at a time with a fixed number of queries per batch. Not one
+    transaction: each notice commits (and emails) on its own, so one bad record cannot undo or
+    hold back everyone else's. Pathways at or below the credential held, already notified or
+    already awarded are skipped. Running it again sends nothing new.
+    """
+    pathways = selectors.pathways_in_order()
+    rules = {pathway.pk: selectors.pathway_rules(pathway) for pathway in pathways}
+    created = 0
+    for batch in selectors.trainee_batches(size=batch_size):
+        records = selectors.trainee_records_by_id(trainees=batch)
+        settled = selectors.eligibility_settled(trainee_ids=[trainee.pk for trainee in batch])
+        for trainee in batch:
+            day = as_of or selectors.trainee_today(trainee)
+            held = engine.CREDENTIAL_RANK.get(trainee.credential_held, 0)
+            for pathway in pathways:
+                if (trainee.pk, pathway.pk) in settled:
+                    continue
+                if engine.CREDENTIAL_RANK[pathway.level] <= held:
+                    continue
+                try:
+                    eligible = engine.evaluate(rules[pathway.pk], records[trainee.pk], day).eligible
+                except ValueError:
+                    logger.exception("Could not evaluate trainee %s for %s", trainee.pk, pathway)
+                    continue
+                if eligible and eligibility_notice_create(
+                    trainee=trainee, pathway=pathway, as_of=day
+                ):
+                    created += 1
+    return created

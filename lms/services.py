@@ -5,6 +5,7 @@ import time
 import zoneinfo
 from binascii import unhexlify
 from datetime import date
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -227,3 +228,70 @@ def staff_two_factor_verify(*, user: User, code: str) -> Device:
     if verified is None:
         raise ValidationError({"code": WRONG_CODE_MESSAGE}, code="wrong_code")
     return verified
+
+
+class UpsertOutcome(StrEnum):
+    """What an import did with one row: re-importing the same file gives only UNCHANGED."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@transaction.atomic
+def person_upsert(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    credential: str | None = None,
+    training_start: date | None = None,
+) -> tuple[User, UpsertOutcome]:
+    """Create or update one person from the people import; the email is the natural key.
+
+    The role is added to the roles the person already has (an import never takes a role away).
+    An empty credential or training start keeps what the person already has, so a file that
+    lacks them cannot wipe a trainee's own dates.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if training_start is not None and role != Role.TRAINEE:
+        raise ValidationError({"training_start": "Only trainees have a training start date."})
+    person = User.objects.select_for_update().filter(email=email).first()
+    if person is None:
+        profile = {"training_start": training_start}
+        if credential is not None:
+            profile["credential_held"] = credential
+        _validate_training_start(training_start, DEFAULT_TIME_ZONE)
+        try:
+            # A savepoint: losing a race with another import of the same email leaves the
+            # caller's transaction usable, and the row then counts as already there.
+            with transaction.atomic():
+                person = user_create(
+                    email=email,
+                    password=None,
+                    first_name=first_name,
+                    last_name=last_name,
+                    roles=(role,),
+                    **profile,
+                )
+            return person, UpsertOutcome.CREATED
+        except IntegrityError:
+            person = User.objects.select_for_update().get(email=email)
+    wanted = {"first_name": first_name, "last_name": last_name}
+    if credential is not None:
+        wanted["credential_held"] = credential
+    if training_start is not None:
+        _validate_training_start(training_start, person.time_zone)
+        wanted["training_start"] = training_start
+    changed = [field for field, value in wanted.items() if getattr(person, field) != value]
+    for field in changed:
+        setattr(person, field, wanted[field])
+    if changed:
+        person.full_clean()
+        person.save(update_fields=changed)
+    if not person.has_role(role):
+        held = [Role(name) for name in person.role_names if name in Role.values]
+        user_set_roles(user=person, roles=(*held, role))
+        changed.append("roles")
+    return person, UpsertOutcome.UPDATED if changed else UpsertOutcome.UNCHANGED

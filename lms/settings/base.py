@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -145,7 +146,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Nightly, after the day's imports: email trainees who have just become eligible.
+    "credentials-evaluate-all-trainees": {
+        "task": "credentials.evaluate_all_trainees",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Stripe (issue 4 uses these; read here so every setting has one home).
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

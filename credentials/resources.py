@@ -1,0 +1,520 @@
+"""django-import-export resources: one per import kind, each row written by one upsert service.
+
+A resource declares the spreadsheet's columns (`Column`: the heading, how a cell is read, whether
+it may be empty), checks each row against people and the rest of the file, then calls its
+service. django-import-export runs the loop and collects every row's errors
+(`Result.invalid_rows`); the caller (credentials.imports) holds the transaction and rolls
+everything back when any row failed. Rows hold plain values in a `SimpleNamespace`: the
+services build the model rows.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
+
+from credentials import selectors, services
+from credentials.models import AssessmentKind, Engagement, ImportKind
+from lms.models import Credential, Role, User
+from lms.services import UpsertOutcome, person_upsert
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ROW_RESULT_TYPES = {
+    UpsertOutcome.CREATED: RowResult.IMPORT_TYPE_NEW,
+    UpsertOutcome.UPDATED: RowResult.IMPORT_TYPE_UPDATE,
+    UpsertOutcome.UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
+}
+
+
+# --- Cells ------------------------------------------------------------------------------------
+# A widget turns one non-empty cell's text into a value, or raises ValueError with the end of a
+# sentence that starts with the column's heading ("Paid Hours" + " must be a number of ...").
+
+
+class TextCell(widgets.Widget):
+    def __init__(self, max_length: int = 200):
+        super().__init__()
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        if len(value) > self.max_length:
+            raise ValueError(f"is too long: keep it to {self.max_length} characters")
+        return value
+
+
+class EmailCell(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return value.lower()
+
+
+class DateCell(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be a date as YYYY-MM-DD, such as 2025-03-31") from None
+
+
+class HoursCell(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            hours = Decimal(value)
+        except InvalidOperation:
+            hours = None
+        if hours is None or not hours.is_finite() or hours < 0:
+            raise ValueError("must be a number of hours such as 1.5")
+        if hours != hours.quantize(Decimal("0.01")):
+            raise ValueError("can have at most 2 decimals, such as 1.25")
+        return hours
+
+
+class WholeNumberCell(widgets.Widget):
+    def __init__(self, example: int):
+        super().__init__()
+        self.example = example
+
+    def clean(self, value, row=None, **kwargs):
+        if not value.isdigit():
+            raise ValueError(f"must be a whole number such as {self.example}")
+        return int(value)
+
+
+class ChoiceCell(widgets.Widget):
+    """One of a few words, in any case: `choices` maps each accepted word to the value."""
+
+    def __init__(self, choices: dict[str, object], expected: str):
+        super().__init__()
+        self.choices = choices
+        self.expected = expected
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return self.choices[" ".join(value.lower().replace("_", " ").split())]
+        except KeyError:
+            raise ValueError(f"must be {self.expected}") from None
+
+
+class Column(Field):
+    """A spreadsheet column. `column_name` is the heading lower-cased (headings are matched
+    case-insensitively); `label` is how messages name it."""
+
+    def __init__(
+        self,
+        label: str,
+        attribute: str,
+        widget: widgets.Widget | None = None,
+        *,
+        required: bool = True,
+        heading_required: bool = True,
+        default=None,
+    ):
+        super().__init__(
+            attribute=attribute, column_name=label.lower(), widget=widget or TextCell()
+        )
+        self.label = label
+        self.required = required
+        self.heading_required = heading_required
+        self.empty_value = default
+
+    def clean(self, row, **kwargs):
+        value = (row.get(self.column_name) or "").strip()
+        if not value:
+            if self.required:
+                raise ValueError(f"{self.label} is empty: fill it in.")
+            return self.empty_value
+        try:
+            return self.widget.clean(value, row=row, **kwargs)
+        except ValueError as error:
+            raise ValueError(f"{self.label} {error}.") from None
+
+
+ENGAGEMENTS = {"individual": Engagement.INDIVIDUAL, "group": Engagement.GROUP}
+
+
+def engagement_column() -> Column:
+    return Column(
+        "Individual/Group",
+        "engagement",
+        ChoiceCell(ENGAGEMENTS, "Individual or Group"),
+        required=False,
+        default=Engagement.INDIVIDUAL,
+    )
+
+
+def group_size_column() -> Column:
+    return Column(
+        "Number in Group",
+        "group_size",
+        WholeNumberCell(example=4),
+        required=False,
+        heading_required=False,
+    )
+
+
+# --- Resources --------------------------------------------------------------------------------
+
+
+class RecordResource(resources.Resource):
+    """Shared flow: parse the columns, check the row (`check_row`), reject a repeat of an
+    earlier row of the file, write it (`upsert`), and count what happened."""
+
+    kind: str
+    # Attributes that identify a row (the service's natural key): a repeat is an error.
+    natural_key: tuple[str, ...]
+    # Attributes holding people's emails, looked up once for the whole file.
+    email_attributes: tuple[str, ...] = ()
+    # Where model errors land: a model field name → the attribute of the column to blame.
+    error_attributes: dict[str, str] = {}
+
+    class Meta:
+        instance_loader_class = BaseInstanceLoader
+        force_init_instance = True
+        skip_diff = True
+
+    def __init__(
+        self,
+        *,
+        actor: User | None = None,
+        only_trainee: User | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        super().__init__()
+        self.actor = actor
+        self.only_trainee = only_trainee
+        self.progress = progress
+        self.people: dict[str, User] = {}
+        self.first_row_of_key: dict[tuple, int] = {}
+        self.outcomes = dict.fromkeys(UpsertOutcome, 0)
+        self.row_outcome: UpsertOutcome | None = None
+        self.row_number = 0
+        self.total_rows = 0
+
+    @classmethod
+    def columns(cls) -> list[Column]:
+        return list(cls.fields.values())
+
+    @classmethod
+    def column_of(cls, attribute: str) -> Column:
+        attribute = cls.error_attributes.get(attribute, attribute)
+        for column in cls.columns():
+            if column.attribute == attribute:
+                return column
+        return cls.key_column()
+
+    @classmethod
+    def key_column(cls) -> Column:
+        """The column named by errors about the row as a whole."""
+        return cls.column_of(cls.natural_key[0])
+
+    # django-import-export hooks, in the order they run.
+
+    def before_import(self, dataset, **kwargs):
+        self.total_rows = len(dataset)
+        headings = {column.attribute: column.column_name for column in self.columns()}
+        emails = {
+            (row.get(headings[attribute]) or "").strip()
+            for row in dataset.dict
+            for attribute in self.email_attributes
+        }
+        self.people = selectors.people_by_email(emails=emails - {""})
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs["row_number"] + 1  # as a spreadsheet numbers it
+        self.row_outcome = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.row_outcome is not None:
+            row_result.import_type = ROW_RESULT_TYPES[self.row_outcome]
+            self.outcomes[self.row_outcome] += 1
+        done = kwargs["row_number"]
+        if self.progress and (
+            done % max(1, self.total_rows // 100) == 0 or done == self.total_rows
+        ):
+            self.progress(done, self.total_rows)
+        return row_result
+
+    def init_instance(self, row=None):
+        # A column the file leaves out reads as empty cells.
+        return SimpleNamespace(
+            **{column.attribute: column.empty_value for column in self.columns()}
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not any((value or "").strip() for value in row.values())  # a blank line
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = (
+            ValidationError(import_validation_errors).message_dict
+            if import_validation_errors
+            else {}
+        )
+        if not errors:
+            errors = self.check_row(instance)
+        if not errors:
+            key = tuple(getattr(instance, name) for name in self.natural_key)
+            first = self.first_row_of_key.setdefault(key, self.row_number)
+            if first != self.row_number:
+                errors = {self.natural_key[0]: [f"This row duplicates row {first}."]}
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            self.row_outcome = self.upsert(instance)
+        except ValidationError as error:
+            messages = error.message_dict if hasattr(error, "error_dict") else {}
+            if not messages:
+                messages = {NON_FIELD_ERRORS: error.messages}
+            raise ValidationError(
+                {
+                    (self.natural_key[0] if name == NON_FIELD_ERRORS else name): texts
+                    for name, texts in messages.items()
+                }
+            ) from None
+
+    # What each kind adds.
+
+    def check_row(self, row: SimpleNamespace) -> dict[str, list[str]]:
+        """Errors that need more than one cell or a look-up; resolves people onto the row."""
+        return {}
+
+    def upsert(self, row: SimpleNamespace) -> UpsertOutcome:
+        raise NotImplementedError
+
+    def person(self, email: str, role: Role, title: str) -> tuple[User | None, str]:
+        person = self.people.get(email)
+        if person is None:
+            return None, f"No {title} has the email {email}."
+        if not person.has_role(role):
+            return None, f"{email} is not a {title}."
+        return person, ""
+
+    def resolve_trainee(self, row: SimpleNamespace, attribute: str) -> dict[str, list[str]]:
+        row.trainee, message = self.person(getattr(row, attribute), Role.TRAINEE, "trainee")
+        return {attribute: [message]} if message else {}
+
+
+class PeopleResource(RecordResource):
+    kind = ImportKind.PEOPLE
+    natural_key = ("email",)
+    error_attributes = {"credential_held": "credential"}
+
+    email = Column("Email", "email", EmailCell())
+    first_name = Column("First Name", "first_name", TextCell(150))
+    last_name = Column("Last Name", "last_name", TextCell(150))
+    role = Column(
+        "Role",
+        "role",
+        ChoiceCell(
+            {
+                "trainee": Role.TRAINEE,
+                "mentor": Role.MENTOR,
+                "trainer": Role.TRAINER,
+                "admin": Role.PROGRAMME_ADMIN,
+            },
+            "trainee, mentor, trainer or admin",
+        ),
+    )
+    credential = Column(
+        "Credential",
+        "credential",
+        ChoiceCell(
+            {choice.value.lower(): choice.value for choice in Credential}, "none, ACC, PCC or MCC"
+        ),
+        required=False,
+        heading_required=False,
+    )
+    training_start = Column(
+        "Training Start", "training_start", DateCell(), required=False, heading_required=False
+    )
+
+    def check_row(self, row):
+        if row.training_start is not None and row.role != Role.TRAINEE:
+            return {"training_start": ["Only trainees have a training start date: leave it empty."]}
+        return {}
+
+    def upsert(self, row):
+        _, outcome = person_upsert(
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            role=row.role,
+            credential=row.credential,
+            training_start=row.training_start,
+        )
+        return outcome
+
+
+class EducationResource(RecordResource):
+    kind = ImportKind.EDUCATION
+    natural_key = ("title", "trainee_email", "provider", "completed_on")
+    email_attributes = ("trainee_email",)
+    error_attributes = {"trainee": "trainee_email"}
+
+    trainee_email = Column("Trainee Email", "trainee_email", EmailCell())
+    title = Column("Title", "title", TextCell(200))
+    provider = Column("Provider", "provider", TextCell(200))
+    completed_on = Column("Completed On", "completed_on", DateCell())
+    hours = Column("Hours", "hours", HoursCell())
+    synchronous_hours = Column(
+        "Synchronous Hours",
+        "synchronous_hours",
+        HoursCell(),
+        required=False,
+        heading_required=False,
+        default=Decimal(0),
+    )
+
+    def check_row(self, row):
+        return self.resolve_trainee(row, "trainee_email")
+
+    def upsert(self, row):
+        _, outcome = services.education_record_upsert(
+            trainee=row.trainee,
+            title=row.title,
+            provider=row.provider,
+            completed_on=row.completed_on,
+            hours=row.hours,
+            synchronous_hours=row.synchronous_hours,
+            actor=self.actor,
+        )
+        return outcome
+
+
+class CoachingLogResource(RecordResource):
+    """The ICF coaching-log layout; also what export_coaching_log writes."""
+
+    kind = ImportKind.COACHING_LOG
+    natural_key = ("client_name", "coach_email", "engagement", "start_date", "end_date")
+    email_attributes = ("coach_email",)
+    error_attributes = {"trainee": "coach_email"}
+
+    coach_email = Column("Coach Email", "coach_email", EmailCell())
+    client_name = Column("Client Name", "client_name", TextCell(120))
+    client_contact = Column(
+        "Contact", "client_contact", TextCell(500), required=False, heading_required=False
+    )
+    engagement = engagement_column()
+    group_size = group_size_column()
+    start_date = Column("Start Date", "start_date", DateCell())
+    end_date = Column("End Date", "end_date", DateCell())
+    paid_hours = Column("Paid Hours", "paid_hours", HoursCell(), required=False, default=Decimal(0))
+    pro_bono_hours = Column(
+        "Pro Bono Hours", "pro_bono_hours", HoursCell(), required=False, default=Decimal(0)
+    )
+
+    def check_row(self, row):
+        if self.only_trainee is not None and row.coach_email != self.only_trainee.email:
+            return {
+                "coach_email": [
+                    f"Coach Email must be your own email ({self.only_trainee.email}): "
+                    "you can import only your own coaching log."
+                ]
+            }
+        return self.resolve_trainee(row, "coach_email")
+
+    def upsert(self, row):
+        _, outcome = services.coaching_log_entry_upsert(
+            trainee=row.trainee,
+            client_name=row.client_name,
+            client_contact=row.client_contact,
+            engagement=row.engagement,
+            group_size=row.group_size,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            paid_hours=row.paid_hours,
+            pro_bono_hours=row.pro_bono_hours,
+        )
+        return outcome
+
+
+class MentorSessionResource(RecordResource):
+    kind = ImportKind.MENTOR_SESSIONS
+    natural_key = ("date", "trainee_email", "mentor_email", "engagement")
+    email_attributes = ("trainee_email", "mentor_email")
+    error_attributes = {"trainee": "trainee_email", "mentor": "mentor_email"}
+
+    trainee_email = Column("Trainee Email", "trainee_email", EmailCell())
+    mentor_email = Column("Mentor Email", "mentor_email", EmailCell())
+    date = Column("Date", "date", DateCell())
+    hours = Column("Hours", "hours", HoursCell())
+    engagement = engagement_column()
+    group_size = group_size_column()
+
+    def check_row(self, row):
+        errors = self.resolve_trainee(row, "trainee_email")
+        row.mentor, message = self.person(row.mentor_email, Role.MENTOR, "mentor")
+        if message:
+            errors["mentor_email"] = [message]
+        return errors
+
+    def upsert(self, row):
+        _, outcome = services.mentor_session_upsert(
+            trainee=row.trainee,
+            mentor=row.mentor,
+            date=row.date,
+            hours=row.hours,
+            engagement=row.engagement,
+            group_size=row.group_size,
+            actor=self.actor,
+        )
+        return outcome
+
+
+class AssessmentResource(RecordResource):
+    kind = ImportKind.ASSESSMENTS
+    natural_key = ("date", "trainee_email", "kind")
+    email_attributes = ("trainee_email",)
+    error_attributes = {"trainee": "trainee_email"}
+
+    trainee_email = Column("Trainee Email", "trainee_email", EmailCell())
+    assessment_kind = Column(
+        "Type",
+        "kind",
+        ChoiceCell(
+            {
+                "exam": AssessmentKind.EXAM,
+                "performance evaluation": AssessmentKind.PERFORMANCE_EVALUATION,
+            },
+            "exam or performance_evaluation",
+        ),
+    )
+    date = Column("Date", "date", DateCell())
+    passed = Column("Passed", "passed", ChoiceCell({"yes": True, "no": False}, "yes or no"))
+    score = Column(
+        "Score", "score", WholeNumberCell(example=480), required=False, heading_required=False
+    )
+
+    def check_row(self, row):
+        return self.resolve_trainee(row, "trainee_email")
+
+    def upsert(self, row):
+        _, outcome = services.assessment_result_upsert(
+            trainee=row.trainee,
+            kind=row.kind,
+            date=row.date,
+            passed=row.passed,
+            score=row.score,
+            actor=self.actor,
+        )
+        return outcome
+
+
+RESOURCES: dict[str, type[RecordResource]] = {
+    resource.kind: resource
+    for resource in (
+        PeopleResource,
+        EducationResource,
+        CoachingLogResource,
+        MentorSessionResource,
+        AssessmentResource,
+    )
+}
