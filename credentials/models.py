@@ -143,6 +143,7 @@ class CoachingLogEntry(models.Model):
             models.UniqueConstraint(
                 fields=["trainee", "client_name", "engagement", "start_date", "end_date"],
                 name="coaching_log_row_once",
+                violation_error_message="You already logged this client for these dates.",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="coaching_log_dates_order"
@@ -209,7 +210,9 @@ class MentorSession(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["trainee", "mentor", "date", "engagement"], name="mentor_session_once"
+                fields=["trainee", "mentor", "date", "engagement"],
+                name="mentor_session_once",
+                violation_error_message="This mentor session is already logged for that date.",
             ),
         ]
 
@@ -267,9 +270,14 @@ class EducationRecord(models.Model):
     class Meta:
         ordering = ["-completed_on"]
         constraints = [
+            # A rejected record does not block submitting the corrected one.
             models.UniqueConstraint(
                 fields=["trainee", "title", "provider", "completed_on"],
+                condition=~Q(status="rejected"),
                 name="education_record_once",
+                violation_error_message=(
+                    "This course from this provider with this date is already recorded."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(synchronous_hours__lte=models.F("hours")),
@@ -329,7 +337,11 @@ class AssessmentResult(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["trainee", "kind", "date"], name="assessment_once"),
+            models.UniqueConstraint(
+                fields=["trainee", "kind", "date"],
+                name="assessment_once",
+                violation_error_message="A result of this kind is already recorded for that date.",
+            ),
         ]
 
     def __str__(self) -> str:

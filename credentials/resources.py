@@ -6,6 +6,12 @@ service. django-import-export runs the loop and collects every row's errors
 (`Result.invalid_rows`); the caller (credentials.imports) holds the transaction and rolls
 everything back when any row failed. Rows hold plain values in a `SimpleNamespace`: the
 services build the model rows.
+
+Record kinds are written in batches: each row is checked as it is read (the service's
+`*_import_row`, which runs the model's full_clean), and every IMPORT_BATCH_ROWS checked rows go
+to the service's batched write, which costs a few queries per batch instead of a few per row.
+Once a row is invalid nothing more is written (the transaction rolls back anyway), but every
+row is still checked so that the file's errors are all reported at once.
 """
 
 import datetime as dt
@@ -18,19 +24,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import RowResult
 
 from credentials import selectors, services
 from credentials.models import AssessmentKind, Engagement, ImportKind
+from credentials.services import ImportRow
 from lms.models import Credential, Role, User
 from lms.services import UpsertOutcome, person_upsert
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ROW_RESULT_TYPES = {
-    UpsertOutcome.CREATED: RowResult.IMPORT_TYPE_NEW,
-    UpsertOutcome.UPDATED: RowResult.IMPORT_TYPE_UPDATE,
-    UpsertOutcome.UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
-}
+# Checked rows written together: a few queries per batch; memory stays small for any file.
+IMPORT_BATCH_ROWS = 1_000
 
 
 # --- Cells ------------------------------------------------------------------------------------
@@ -165,7 +168,8 @@ def group_size_column() -> Column:
 
 class RecordResource(resources.Resource):
     """Shared flow: parse the columns, check the row (`check_row`), reject a repeat of an
-    earlier row of the file, write it (`upsert`), and count what happened."""
+    earlier row of the file, check it as the model row it becomes (`prepare`), write the
+    checked rows in batches (`write`), and count what happened."""
 
     kind: str
     # Attributes that identify a row (the service's natural key): a repeat is an error.
@@ -194,7 +198,8 @@ class RecordResource(resources.Resource):
         self.people: dict[str, User] = {}
         self.first_row_of_key: dict[tuple, int] = {}
         self.outcomes = dict.fromkeys(UpsertOutcome, 0)
-        self.row_outcome: UpsertOutcome | None = None
+        self.pending: list[ImportRow] = []
+        self.invalid = False  # some row failed: check the rest, write nothing more
         self.row_number = 0
         self.total_rows = 0
 
@@ -229,11 +234,12 @@ class RecordResource(resources.Resource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self.row_number = kwargs["row_number"] + 1  # as a spreadsheet numbers it
-        self.row_outcome = None
         row_result = super().import_row(row, instance_loader, **kwargs)
-        if self.row_outcome is not None:
-            row_result.import_type = ROW_RESULT_TYPES[self.row_outcome]
-            self.outcomes[self.row_outcome] += 1
+        if row_result.validation_error is not None:
+            self.invalid = True
+        if len(self.pending) >= IMPORT_BATCH_ROWS:
+            # Out of the row's error handling: a failed write is a fault, not this row's error.
+            self.flush()
         done = kwargs["row_number"]
         if self.progress and (
             done % max(1, self.total_rows // 100) == 0 or done == self.total_rows
@@ -268,7 +274,7 @@ class RecordResource(resources.Resource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         try:
-            self.row_outcome = self.upsert(instance)
+            self.save_row(instance)
         except ValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {}
             if not messages:
@@ -280,13 +286,30 @@ class RecordResource(resources.Resource):
                 }
             ) from None
 
+    def after_import(self, dataset, result, **kwargs):
+        self.flush()
+
+    def save_row(self, row: SimpleNamespace) -> None:
+        self.pending.append(self.prepare(row))
+
+    def flush(self) -> None:
+        if self.pending and not self.invalid:
+            for outcome in self.write(self.pending):
+                self.outcomes[outcome] += 1
+        self.pending = []
+
     # What each kind adds.
 
     def check_row(self, row: SimpleNamespace) -> dict[str, list[str]]:
         """Errors that need more than one cell or a look-up; resolves people onto the row."""
         return {}
 
-    def upsert(self, row: SimpleNamespace) -> UpsertOutcome:
+    def prepare(self, row: SimpleNamespace) -> ImportRow:
+        """The row checked by the kind's service; raises its ValidationError."""
+        raise NotImplementedError
+
+    def write(self, rows: list[ImportRow]) -> list[UpsertOutcome]:
+        """Save checked rows through the kind's batched service; what happened to each."""
         raise NotImplementedError
 
     def person(self, email: str, role: Role, title: str) -> tuple[User | None, str]:
@@ -341,7 +364,8 @@ class PeopleResource(RecordResource):
             return {"training_start": ["Only trainees have a training start date: leave it empty."]}
         return {}
 
-    def upsert(self, row):
+    def save_row(self, row):
+        # One row at a time: person_upsert (lms) checks as it writes, and people files are short.
         _, outcome = person_upsert(
             email=row.email,
             first_name=row.first_name,
@@ -350,7 +374,7 @@ class PeopleResource(RecordResource):
             credential=row.credential,
             training_start=row.training_start,
         )
-        return outcome
+        self.outcomes[outcome] += 1
 
 
 class EducationResource(RecordResource):
@@ -376,17 +400,18 @@ class EducationResource(RecordResource):
     def check_row(self, row):
         return self.resolve_trainee(row, "trainee_email")
 
-    def upsert(self, row):
-        _, outcome = services.education_record_upsert(
+    def prepare(self, row):
+        return services.education_record_import_row(
             trainee=row.trainee,
             title=row.title,
             provider=row.provider,
             completed_on=row.completed_on,
             hours=row.hours,
             synchronous_hours=row.synchronous_hours,
-            actor=self.actor,
         )
-        return outcome
+
+    def write(self, rows):
+        return services.education_records_import(rows=rows, actor=self.actor)
 
 
 class CoachingLogResource(RecordResource):
@@ -421,8 +446,8 @@ class CoachingLogResource(RecordResource):
             }
         return self.resolve_trainee(row, "coach_email")
 
-    def upsert(self, row):
-        _, outcome = services.coaching_log_entry_upsert(
+    def prepare(self, row):
+        return services.coaching_log_entry_import_row(
             trainee=row.trainee,
             client_name=row.client_name,
             client_contact=row.client_contact,
@@ -433,7 +458,9 @@ class CoachingLogResource(RecordResource):
             paid_hours=row.paid_hours,
             pro_bono_hours=row.pro_bono_hours,
         )
-        return outcome
+
+    def write(self, rows):
+        return services.coaching_log_entries_import(rows=rows)
 
 
 class MentorSessionResource(RecordResource):
@@ -456,17 +483,18 @@ class MentorSessionResource(RecordResource):
             errors["mentor_email"] = [message]
         return errors
 
-    def upsert(self, row):
-        _, outcome = services.mentor_session_upsert(
+    def prepare(self, row):
+        return services.mentor_session_import_row(
             trainee=row.trainee,
             mentor=row.mentor,
             date=row.date,
             hours=row.hours,
             engagement=row.engagement,
             group_size=row.group_size,
-            actor=self.actor,
         )
-        return outcome
+
+    def write(self, rows):
+        return services.mentor_sessions_import(rows=rows, actor=self.actor)
 
 
 class AssessmentResource(RecordResource):
@@ -496,8 +524,8 @@ class AssessmentResource(RecordResource):
     def check_row(self, row):
         return self.resolve_trainee(row, "trainee_email")
 
-    def upsert(self, row):
-        _, outcome = services.assessment_result_upsert(
+    def prepare(self, row):
+        return services.assessment_result_import_row(
             trainee=row.trainee,
             kind=row.kind,
             date=row.date,
@@ -505,7 +533,9 @@ class AssessmentResource(RecordResource):
             score=row.score,
             actor=self.actor,
         )
-        return outcome
+
+    def write(self, rows):
+        return services.assessment_results_import(rows=rows)
 
 
 RESOURCES: dict[str, type[RecordResource]] = {

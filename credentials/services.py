@@ -7,6 +7,7 @@ and each change writes an event row.
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -513,50 +514,98 @@ def assessment_result_record(
 # --- Imports: upserts used by credentials.imports (import_records, admin and web imports) ----
 
 IMPORT_NOTE = "Imported from a file."
+# Rows per INSERT: well under PostgreSQL's and SQLite's limits on parameters per statement.
+IMPORT_INSERT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One checked file row: its natural key, the values a re-import brings a stored row up
+    to, and what only a new row gets. Made by the `*_import_row` functions, which check it."""
+
+    key: dict
+    values: dict
+    create_only: dict
 
 
 def _relation_fields(model: type[models.Model]) -> list[str]:
     return [field.name for field in model._meta.fields if field.is_relation]
 
 
+def _import_row_checked(model: type[models.Model], **parts: dict) -> ImportRow:
+    """The row, once a new model row made of it passes full_clean.
+
+    Related rows were loaded by the caller, so full_clean skips re-reading them, and the
+    natural key's constraint is the database's to enforce: checking costs no query.
+    """
+    row = ImportRow(**parts)
+    model(**row.key, **row.values, **row.create_only).full_clean(
+        exclude=_relation_fields(model), validate_unique=False, validate_constraints=False
+    )
+    return row
+
+
+def _natural_key(row: ImportRow) -> tuple:
+    return tuple(
+        value.pk if isinstance(value, models.Model) else value for value in row.key.values()
+    )
+
+
+def _stored_rows(model: type[models.Model], rows: list[ImportRow]) -> dict[tuple, models.Model]:
+    """The stored rows with these rows' natural keys, in one query.
+
+    The query asks for every key field to be among the batch's values (a superset the key's
+    index answers), and only exact matches are kept, so memory follows the batch, not the table.
+    """
+    names = list(rows[0].key)
+    attnames = [model._meta.get_field(name).attname for name in names]
+    wanted = {_natural_key(row) for row in rows}
+    candidates = model.objects.filter(
+        **{
+            f"{attname}__in": {key[index] for key in wanted}
+            for index, attname in enumerate(attnames)
+        }
+    ).order_by()
+    stored = {}
+    for candidate in candidates.iterator(chunk_size=IMPORT_INSERT_BATCH):
+        key = tuple(getattr(candidate, attname) for attname in attnames)
+        if key in wanted:
+            stored[key] = candidate
+    return stored
+
+
 def _import_row_upsert(
-    model: type[models.Model],
-    *,
-    key: dict,
-    values: dict,
-    create_only: dict,
-    versioned: bool = False,
+    model: type[models.Model], row: ImportRow, *, versioned: bool
 ) -> tuple[models.Model, UpsertOutcome, dict]:
-    """Create the row with this natural key, or bring the existing one up to `values`.
+    """One row under a row lock: create it, or bring the stored one up to `row.values`.
 
     Returns the row, what happened and the previous values of the fields that changed. The
-    natural key's unique constraint decides, not this look-up: when a concurrent import
+    natural key's unique constraint decides, not the look-up: when a concurrent import
     inserts the same key first, the insert fails inside its savepoint and the row it created is
-    compared instead. Related rows were loaded by the caller, so full_clean skips re-reading
-    them, and leaves the constraints to the database.
+    compared instead.
     """
     skip_lookups = _relation_fields(model)
-    existing = model.objects.select_for_update().filter(**key).first()
+    existing = model.objects.select_for_update().filter(**row.key).first()
     if existing is None:
-        row = model(**key, **values, **create_only)
-        row.full_clean(exclude=skip_lookups, validate_constraints=False)
+        created = model(**row.key, **row.values, **row.create_only)
+        created.full_clean(exclude=skip_lookups, validate_unique=False, validate_constraints=False)
         try:
             with transaction.atomic():
-                row.save(force_insert=True)
-            return row, UpsertOutcome.CREATED, {}
+                created.save(force_insert=True)
+            return created, UpsertOutcome.CREATED, {}
         except IntegrityError:
-            existing = model.objects.select_for_update().filter(**key).first()
+            existing = model.objects.select_for_update().filter(**row.key).first()
             if existing is None:
                 raise
     previous = {
         name: getattr(existing, name)
-        for name, value in values.items()
+        for name, value in row.values.items()
         if getattr(existing, name) != value
     }
     if not previous:
         return existing, UpsertOutcome.UNCHANGED, {}
     for name in previous:
-        setattr(existing, name, values[name])
+        setattr(existing, name, row.values[name])
     existing.full_clean(exclude=skip_lookups, validate_unique=False, validate_constraints=False)
     changed = list(previous)
     if versioned:
@@ -566,8 +615,47 @@ def _import_row_upsert(
     return existing, UpsertOutcome.UPDATED, previous
 
 
-@transaction.atomic
-def coaching_log_entry_upsert(
+def _import_rows_upsert(
+    model: type[models.Model], rows: list[ImportRow], *, versioned: bool = False
+) -> list[tuple[models.Model, UpsertOutcome, dict]]:
+    """Bring the stored rows up to these file rows (natural keys distinct) in a few queries.
+
+    The stored rows are read in one query. An unchanged row costs nothing more; a changed row
+    is updated under its row lock (a corrected file: rare); new rows go in with one INSERT per
+    IMPORT_INSERT_BATCH rows. The natural key's unique constraint settles a race with a
+    concurrent import: an INSERT that meets the other import's rows fails inside its
+    savepoint, and its rows are then taken one by one, which compares them with the other
+    import's. Returns (row, outcome, previous values of the changed fields) per row, in order.
+    """
+    if not rows:
+        return []
+    stored = _stored_rows(model, rows)
+    results: list = [None] * len(rows)
+    new = []
+    for index, row in enumerate(rows):
+        existing = stored.get(_natural_key(row))
+        if existing is None:
+            new.append(index)
+        elif any(getattr(existing, name) != value for name, value in row.values.items()):
+            results[index] = _import_row_upsert(model, row, versioned=versioned)
+        else:
+            results[index] = (existing, UpsertOutcome.UNCHANGED, {})
+    for start in range(0, len(new), IMPORT_INSERT_BATCH):
+        batch = new[start : start + IMPORT_INSERT_BATCH]
+        created = [model(**rows[i].key, **rows[i].values, **rows[i].create_only) for i in batch]
+        try:
+            with transaction.atomic():
+                model.objects.bulk_create(created)
+        except IntegrityError:
+            for index in batch:
+                results[index] = _import_row_upsert(model, rows[index], versioned=versioned)
+        else:
+            for index, instance in zip(batch, created, strict=True):
+                results[index] = (instance, UpsertOutcome.CREATED, {})
+    return results
+
+
+def coaching_log_entry_import_row(
     *,
     trainee: User,
     client_name: str,
@@ -578,12 +666,12 @@ def coaching_log_entry_upsert(
     pro_bono_hours: Decimal,
     group_size: int | None = None,
     client_contact: str | None = None,
-) -> tuple[CoachingLogEntry, UpsertOutcome]:
-    """One ICF log row; `client_contact=None` keeps the contact already stored."""
+) -> ImportRow:
+    """One ICF log row, checked; `client_contact=None` keeps the contact already stored."""
     values = {"group_size": group_size, "paid_hours": paid_hours, "pro_bono_hours": pro_bono_hours}
     if client_contact is not None:
         values["client_contact"] = client_contact
-    entry, outcome, _ = _import_row_upsert(
+    return _import_row_checked(
         CoachingLogEntry,
         key={
             "trainee": trainee,
@@ -594,13 +682,26 @@ def coaching_log_entry_upsert(
         },
         values=values,
         create_only={"source": Source.IMPORT},
-        versioned=True,
     )
-    return entry, outcome
 
 
 @transaction.atomic
-def education_record_upsert(
+def coaching_log_entries_import(*, rows: list[ImportRow]) -> list[UpsertOutcome]:
+    """Rows from coaching_log_entry_import_row; an updated entry's version goes up."""
+    return [
+        outcome for _, outcome, _ in _import_rows_upsert(CoachingLogEntry, rows, versioned=True)
+    ]
+
+
+@transaction.atomic
+def coaching_log_entry_upsert(**fields) -> tuple[CoachingLogEntry, UpsertOutcome]:
+    """One ICF log row (the arguments of coaching_log_entry_import_row)."""
+    row = coaching_log_entry_import_row(**fields)
+    entry, outcome, _ = _import_rows_upsert(CoachingLogEntry, [row], versioned=True)[0]
+    return entry, outcome
+
+
+def education_record_import_row(
     *,
     trainee: User,
     title: str,
@@ -608,10 +709,9 @@ def education_record_upsert(
     completed_on: dt.date,
     hours: Decimal,
     synchronous_hours: Decimal,
-    actor: User | None = None,
-) -> tuple[EducationRecord, UpsertOutcome]:
+) -> ImportRow:
     """Imported education is approved: the importing admin vouches for it."""
-    record, outcome, previous = _import_row_upsert(
+    return _import_row_checked(
         EducationRecord,
         key={
             "trainee": trainee,
@@ -626,19 +726,29 @@ def education_record_upsert(
         },
         create_only={"source": Source.IMPORT},
     )
-    if outcome == UpsertOutcome.CREATED or "status" in previous:
-        EducationRecordEvent.objects.create(
+
+
+@transaction.atomic
+def education_records_import(
+    *, rows: list[ImportRow], actor: User | None = None
+) -> list[UpsertOutcome]:
+    """Rows from education_record_import_row; each change of status writes its event."""
+    results = _import_rows_upsert(EducationRecord, rows)
+    EducationRecordEvent.objects.bulk_create(
+        EducationRecordEvent(
             record=record,
             from_status=previous.get("status", ""),
             to_status=record.status,
             actor=actor,
             note=IMPORT_NOTE,
         )
-    return record, outcome
+        for record, outcome, previous in results
+        if outcome == UpsertOutcome.CREATED or "status" in previous
+    )
+    return [outcome for _, outcome, _ in results]
 
 
-@transaction.atomic
-def mentor_session_upsert(
+def mentor_session_import_row(
     *,
     trainee: User,
     mentor: User,
@@ -646,28 +756,37 @@ def mentor_session_upsert(
     hours: Decimal,
     engagement: str,
     group_size: int | None = None,
-    actor: User | None = None,
-) -> tuple[MentorSession, UpsertOutcome]:
+) -> ImportRow:
     """Imported sessions count as confirmed (the file comes from the programme's records)."""
-    session, outcome, previous = _import_row_upsert(
+    return _import_row_checked(
         MentorSession,
         key={"trainee": trainee, "mentor": mentor, "date": date, "engagement": engagement},
         values={"hours": hours, "group_size": group_size, "status": MentorSessionStatus.CONFIRMED},
         create_only={"mentor_credential": mentor.credential_held, "source": Source.IMPORT},
     )
-    if outcome == UpsertOutcome.CREATED or "status" in previous:
-        MentorSessionEvent.objects.create(
+
+
+@transaction.atomic
+def mentor_sessions_import(
+    *, rows: list[ImportRow], actor: User | None = None
+) -> list[UpsertOutcome]:
+    """Rows from mentor_session_import_row; each change of status writes its event."""
+    results = _import_rows_upsert(MentorSession, rows)
+    MentorSessionEvent.objects.bulk_create(
+        MentorSessionEvent(
             session=session,
             from_status=previous.get("status", ""),
             to_status=session.status,
             actor=actor,
             note=IMPORT_NOTE,
         )
-    return session, outcome
+        for session, outcome, previous in results
+        if outcome == UpsertOutcome.CREATED or "status" in previous
+    )
+    return [outcome for _, outcome, _ in results]
 
 
-@transaction.atomic
-def assessment_result_upsert(
+def assessment_result_import_row(
     *,
     trainee: User,
     kind: str,
@@ -675,14 +794,19 @@ def assessment_result_upsert(
     passed: bool,
     score: int | None = None,
     actor: User | None = None,
-) -> tuple[AssessmentResult, UpsertOutcome]:
-    result, outcome, _ = _import_row_upsert(
+) -> ImportRow:
+    return _import_row_checked(
         AssessmentResult,
         key={"trainee": trainee, "kind": kind, "date": date},
         values={"passed": passed, "score": score},
         create_only={"recorded_by": actor, "source": Source.IMPORT},
     )
-    return result, outcome
+
+
+@transaction.atomic
+def assessment_results_import(*, rows: list[ImportRow]) -> list[UpsertOutcome]:
+    """Rows from assessment_result_import_row."""
+    return [outcome for _, outcome, _ in _import_rows_upsert(AssessmentResult, rows)]
 
 
 @transaction.atomic

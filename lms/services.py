@@ -295,3 +295,35 @@ def person_upsert(
         user_set_roles(user=person, roles=(*held, role))
         changed.append("roles")
     return person, UpsertOutcome.UPDATED if changed else UpsertOutcome.UNCHANGED
+
+
+def encryption_keys_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every encrypted column with the newest key; returns how many rows changed.
+
+    Each value is read with whichever listed key decrypts it and written back, so after this
+    the older keys can be removed from FIELD_ENCRYPTION_KEYS.
+    """
+    from django.apps import apps
+
+    from lms.encryption import EncryptedTextField
+
+    rotated = 0
+    for model in apps.get_models():
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if not names:
+            continue
+        batch = []
+        for row in model._base_manager.only("pk", *names).iterator(chunk_size=batch_size):
+            batch.append(row)
+            if len(batch) == batch_size:
+                rotated += _rewrite(model, batch, names)
+                batch = []
+        rotated += _rewrite(model, batch, names)
+    return rotated
+
+
+@transaction.atomic
+def _rewrite(model, rows: list, names: list[str]) -> int:
+    if rows:
+        model._base_manager.bulk_update(rows, names)
+    return len(rows)

@@ -1,5 +1,7 @@
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 _migrated_data: dict[str, str] = {}
@@ -26,6 +28,10 @@ def _restore_migrated_data(request):
         # empty the tables again without it, then load the snapshot with its original keys.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(_migrated_data["json"])
+        # The rows came back with their original keys; move PostgreSQL's sequences past them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -261,7 +262,8 @@ def coaching_log_import_confirm(request):
         return _import_preview(request, table=table, report=report, token="", status=400)
     messages.success(
         request,
-        f"Imported {report.total_rows} rows: {report.created} added, {report.updated} updated, "
+        f"Imported {report.total_rows} row{pluralize(report.total_rows)}: {report.created} added, "
+        f"{report.updated} updated, "
         f"{report.unchanged} already in your log.",
     )
     return redirect("credentials:coaching_log")

@@ -17,7 +17,8 @@ def test_healthy_service_answers_200_with_json(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_database_failure_answers_503(client, db):
+def test_database_failure_answers_503(client, db, settings):
+    settings.CELERY_BROKER_URL = ""  # CI runs this suite with a real broker configured
     broken = mock.MagicMock()
     broken.cursor.side_effect = OperationalError("connection refused")
     with mock.patch("lms.health.connection", broken):

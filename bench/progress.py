@@ -1,0 +1,301 @@
+"""Progress-page benchmark: /progress/ of a trainee with 5,000 coaching-log rows.
+
+Starts the local stack (.ci/stack), rebuilds a `coach_bench_progress` database, builds one
+trainee with a large, realistic record (5,000 log rows, mentor sessions, course modules and
+external education, assessments), serves the site with gunicorn and the production settings
+(bench/settings.py) and sends a bounded number of keep-alive requests, in alternating rounds, to:
+  /bench/floor/               the framework's floor (a view that does nothing),
+  /bench/floor/progress-sql/  the SQL floor: one raw aggregate over the same 5,000 rows,
+  /progress/                  the page.
+Prints requests/s, p50 and p95 of each and the p95 ratio page / SQL floor; writes
+bench/results/progress-<time>.json.
+
+Run with `make bench-credentials` or .venv/bin/python bench/progress.py --help.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard import (  # noqa: E402
+    HOST,
+    free_port,
+    machine_description,
+    stack_environment,
+    start_gunicorn,
+)
+
+RESULTS_DIR = ROOT / "bench" / "results"
+BENCH_DATABASE = "coach_bench_progress"
+FRAMEWORK_FLOOR_PATH = "/bench/floor/"
+SQL_FLOOR_PATH = "/bench/floor/progress-sql/"
+PROGRESS_PATH = "/progress/"
+URLS = (("framework_floor", FRAMEWORK_FLOOR_PATH), ("sql_floor", SQL_FLOOR_PATH))
+URLS += (("progress", PROGRESS_PATH),)
+PROGRESS_MARKER = b"Client coaching"  # a requirement label the page must show
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=5000, help="coaching-log rows")
+    parser.add_argument("--requests", type=int, default=1000, help="per URL (default 1000)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
+    parser.add_argument("--max-seconds", type=float, default=120.0, help="time cap per URL")
+    parser.add_argument("--rounds", type=int, default=4, help="alternate the URLs this often")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    return parser.parse_args()
+
+
+def recreate_database(stack_database_url: str, name: str) -> str:
+    """Drop and create database `name` next to the stack's; return its URL."""
+    import psycopg
+    from psycopg import sql
+
+    identifier = sql.Identifier(name)
+    with psycopg.connect(stack_database_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+    return urlunsplit(urlsplit(stack_database_url)._replace(path=f"/{name}"))
+
+
+def use_stack_database(name: str) -> bool:
+    """Point this process at a fresh database `name` on the stack; True if the stack was up."""
+    stack, stack_was_running = stack_environment()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=recreate_database(stack["DATABASE_URL"], name),
+        # A broker database of its own: the emails the benchmarks queue never reach a worker.
+        CELERY_BROKER_URL=stack["CELERY_BROKER_URL"].rsplit("/", 1)[0] + "/15",
+        # Persistent database connections, as a production deployment would configure.
+        CONN_MAX_AGE="60",
+    )
+    return stack_was_running
+
+
+def build_progress_trainee(*, entries: int):
+    """One trainee four years into training with `entries` log rows and the rest of a record.
+
+    300 clients, one row in ten a group (2 to 8 people), one in six pro bono, rows of one to
+    five days; 12 mentor sessions over 8 months (two still unconfirmed); the 12-module
+    benchmark programme finished plus two approved external courses; passed assessments.
+    """
+    from django.utils import timezone
+
+    from bench.data import build_trainees_with_full_progress
+    from credentials.models import (
+        AssessmentKind,
+        AssessmentResult,
+        CoachingLogEntry,
+        EducationRecord,
+        EducationStatus,
+        Engagement,
+        MentorSession,
+        MentorSessionStatus,
+    )
+    from lms.models import User
+    from tests.factories.people import make_mentor
+
+    today = timezone.localdate()
+    training_start = today - dt.timedelta(days=4 * 365)
+    (trainee,) = build_trainees_with_full_progress(trainees=1, modules=12)
+    User.objects.filter(pk=trainee.pk).update(training_start=training_start)
+    trainee.refresh_from_db()
+    span_days = 4 * 365 - 10
+    CoachingLogEntry.objects.bulk_create(
+        (
+            CoachingLogEntry(
+                trainee=trainee,
+                client_name=f"Client {index % 300:03d}",
+                client_contact=f"client{index % 300}@example.org",
+                engagement=Engagement.GROUP if index % 10 == 0 else Engagement.INDIVIDUAL,
+                group_size=2 + index % 7 if index % 10 == 0 else None,
+                start_date=training_start + dt.timedelta(days=index * span_days // entries),
+                end_date=training_start
+                + dt.timedelta(days=index * span_days // entries + index % 5),
+                paid_hours=Decimal(0) if index % 6 == 0 else Decimal("1.50"),
+                pro_bono_hours=Decimal(1) if index % 6 == 0 else Decimal(0),
+                notes=f"Session notes {index}",
+            )
+            for index in range(entries)
+        ),
+        batch_size=1000,
+    )
+    mentor = make_mentor(credential_held="MCC")
+    MentorSession.objects.bulk_create(
+        MentorSession(
+            trainee=trainee,
+            mentor=mentor,
+            mentor_credential="MCC",
+            date=today - dt.timedelta(days=250 - 20 * number),
+            hours=Decimal("1.5") if number % 3 == 0 else Decimal(1),
+            engagement=Engagement.GROUP if number % 3 == 0 else Engagement.INDIVIDUAL,
+            group_size=5 if number % 3 == 0 else None,
+            status=MentorSessionStatus.LOGGED if number >= 10 else MentorSessionStatus.CONFIRMED,
+        )
+        for number in range(12)
+    )
+    EducationRecord.objects.bulk_create(
+        EducationRecord(
+            trainee=trainee,
+            title=f"Coaching skills {number}",
+            provider="Coaching School",
+            completed_on=training_start + dt.timedelta(days=100 * number),
+            hours=Decimal(20),
+            synchronous_hours=Decimal(10),
+            status=EducationStatus.APPROVED,
+        )
+        for number in (1, 2)
+    )
+    AssessmentResult.objects.bulk_create(
+        [
+            AssessmentResult(
+                trainee=trainee,
+                kind=AssessmentKind.PERFORMANCE_EVALUATION,
+                date=today - dt.timedelta(days=60),
+                passed=True,
+            ),
+            AssessmentResult(
+                trainee=trainee,
+                kind=AssessmentKind.EXAM,
+                date=today - dt.timedelta(days=30),
+                passed=True,
+                score=510,
+            ),
+        ]
+    )
+    return trainee
+
+
+def warm_up(port: int, cookie: str, count: int = 10) -> None:
+    """A few requests to every URL (worker start-up, caches); each must answer 200."""
+    import http.client
+
+    from bench.load import fetch
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        for _ in range(count):
+            for _, path in URLS:
+                status, body = fetch(connection, path, cookie)
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status} for the signed-in trainee")
+                if path == PROGRESS_PATH and PROGRESS_MARKER not in body:
+                    raise SystemExit(f"{path} does not show the coaching requirement")
+    finally:
+        connection.close()
+
+
+def print_report(report: dict) -> None:
+    print()
+    print(f"{'URL':<30}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    for key, path in URLS:
+        row = report[key]
+        print(
+            f"{path:<30}{row['requests']:>10}{row['errors']:>8}{row['requests_per_second']:>9}"
+            f"{row['p50_ms']:>9}{row['p95_ms']:>9}"
+        )
+    print(
+        f"progress p95 / SQL floor p95 = {report['p95_ratio']}; "
+        f"progress p95 / framework floor p95 = {report['p95_ratio_framework']}"
+    )
+
+
+def main() -> int:
+    args = parse_args()
+    os.chdir(ROOT)
+    stack_was_running = use_stack_database(BENCH_DATABASE)
+    server = None
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        started = time.monotonic()
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(f"Migrated and collected static files in {time.monotonic() - started:.0f} s")
+
+        from django.db import connections
+
+        from bench.data import session_cookies
+        from bench.load import LoadResult, run_load
+
+        started = time.monotonic()
+        trainee = build_progress_trainee(entries=args.entries)
+        cookies = session_cookies([trainee])
+        connections.close_all()
+        build_seconds = time.monotonic() - started
+        print(f"Built a trainee with {args.entries:,} log rows in {build_seconds:.1f} s")
+
+        port = free_port()
+        server = start_gunicorn(
+            env=dict(os.environ), port=port, workers=args.workers, threads=args.threads
+        )
+        warm_up(port, cookies[0])
+        machine = machine_description()
+        totals = {key: LoadResult(key) for key, _ in URLS}
+        # Alternating rounds spread any background noise over every URL alike.
+        for round_number in range(1, args.rounds + 1):
+            print(f"Round {round_number}/{args.rounds}…", flush=True)
+            for key, path in URLS:
+                totals[key].add(
+                    run_load(
+                        label=key,
+                        host=HOST,
+                        port=port,
+                        path=path,
+                        cookies=cookies,
+                        requests=args.requests // args.rounds,
+                        clients=args.clients,
+                        max_seconds=args.max_seconds / args.rounds,
+                    )
+                )
+        results = {key: total.summary() for key, total in totals.items()}
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if not stack_was_running:
+            subprocess.run([ROOT / ".ci/stack", "stop"], check=False)
+
+    ratio = results["progress"]["p95_ms"] / results["sql_floor"]["p95_ms"]
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "config": {
+            **vars(args),
+            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
+            "database": "PostgreSQL (.ci/stack, fsync off), CONN_MAX_AGE=60",
+            "data_build_seconds": round(build_seconds, 1),
+        },
+        **results,
+        "p95_ratio": round(ratio, 2),
+        "p95_ratio_framework": round(
+            results["progress"]["p95_ms"] / results["framework_floor"]["p95_ms"], 2
+        ),
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"progress-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print_report(report)
+    print(f"Results written to {path.relative_to(ROOT)}")
+    errors = sum(results[key]["errors"] for key, _ in URLS)
+    if errors:
+        print(f"{errors} requests failed (see first_errors in the results file)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
