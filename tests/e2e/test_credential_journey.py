@@ -17,11 +17,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from credentials.models import Award, MentorSession, MentorSessionStatus
+from credentials.models import Award, CoachingLogEntry, MentorSession, MentorSessionStatus
 from tests.credentials.eligible import make_acc_eligible
 from tests.e2e.conftest import PHONE_VIEWPORT, CheckedPage
 from tests.e2e.test_learning_journey import sign_in
 from tests.factories.people import make_mentor, make_programme_admin, make_trainee
+from tests.factories.records import make_log_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +55,25 @@ def someone_else(browser, live_server, **context_options):
         context.close()
 
 
+def icf_row(
+    trainee, client: str, *, days: tuple[int, int], paid: str, pro_bono="0", group=None, contact=""
+) -> list[str]:
+    """One engagement in the ICF layout, from `days[0]` to `days[1]` days ago."""
+    engagement = "Group" if group else "Individual"
+    start, end = (days_ago(day) for day in days)
+    return [
+        trainee.email,
+        client,
+        contact,
+        engagement,
+        str(group or ""),
+        start,
+        end,
+        paid,
+        pro_bono,
+    ]
+
+
 def write_icf_log(path: Path, rows: list[list[str]]) -> Path:
     # utf-8-sig: the byte-order mark Excel writes with "CSV UTF-8".
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
@@ -61,6 +81,13 @@ def write_icf_log(path: Path, rows: list[list[str]]) -> Path:
         writer.writerow(ICF_HEADINGS)
         writer.writerows(rows)
     return path
+
+
+def assert_fits_the_screen(view) -> None:
+    overflow = view.page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{view.page.url} is {overflow}px wider than the screen"
 
 
 def requirement_figure(web, label: str) -> str:
@@ -103,17 +130,13 @@ def test_trainee_logs_coaching_by_hand_and_by_spreadsheet_and_progress_moves(web
     expect(web.page.get_by_role("row", name=re.compile("Client A"))).to_contain_text("7.5")
 
     # A spreadsheet with one bad row: the check names the row and column, and saves nothing.
-    good_rows = [
-        [trainee.email, "Client B", "b@example.org", "Individual", "", days_ago(90), days_ago(20)]
-        + ["10", "0"],
-        [trainee.email, "Coaching circle", "", "Group", "5", days_ago(50), days_ago(10)]
-        + ["3", "2"],
-    ]
-    bad_row = good_rows[1][:7] + ["three", "2"]
+    client_b = icf_row(trainee, "Client B", days=(90, 20), paid="10", contact="b@example.org")
+    circle = icf_row(trainee, "Coaching circle", days=(50, 10), paid="3", pro_bono="2", group=5)
+    circle_typo = icf_row(trainee, "Coaching circle", days=(50, 10), paid="three", group=5)
     web.page.get_by_role("link", name="Import a spreadsheet").click()
     web.check()
     web.page.get_by_label("Spreadsheet").set_input_files(
-        write_icf_log(tmp_path / "log.csv", [good_rows[0], bad_row])
+        write_icf_log(tmp_path / "log.csv", [client_b, circle_typo])
     )
     web.page.get_by_role("button", name="Check the file").click()
     web.check()
@@ -122,12 +145,13 @@ def test_trainee_logs_coaching_by_hand_and_by_spreadsheet_and_progress_moves(web
     expect(web.page.get_by_role("row", name=re.compile(r"Row 3, Paid Hours"))).to_be_visible()
     # Contact details stay out of the preview.
     expect(web.page.locator("main")).not_to_contain_text("b@example.org")
+    assert CoachingLogEntry.objects.filter(trainee=trainee).count() == 1
 
     # The corrected file checks clean and imports.
     web.page.get_by_role("link", name="Upload the corrected file").click()
     web.check()
     web.page.get_by_label("Spreadsheet").set_input_files(
-        write_icf_log(tmp_path / "log-fixed.csv", good_rows)
+        write_icf_log(tmp_path / "log-fixed.csv", [client_b, circle])
     )
     web.page.get_by_role("button", name="Check the file").click()
     web.check()
@@ -194,6 +218,7 @@ def test_trainee_applies_admin_approves_certificate_downloads_and_verifies(
 def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser, live_server):
     trainee = make_trainee(first_name="Kofi", last_name="Boateng")
     mentor = make_mentor(first_name="Maria", last_name="Lopez", credential_held="PCC")
+    make_log_entry(trainee=trainee, client_name="Client 1")
 
     sign_in(phone, trainee.email)
     phone.page.get_by_role("link", name="Mentoring", exact=True).click()
@@ -205,9 +230,7 @@ def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser,
     phone.page.wait_for_url(re.compile(r"/records/mentoring/$"))
     phone.check()
     expect(phone.page.get_by_role("status")).to_contain_text("Session logged")
-    expect(phone.page.get_by_role("row", name=re.compile("Maria Lopez"))).to_contain_text(
-        "Waiting"
-    )
+    expect(phone.page.get_by_role("row", name=re.compile("Maria Lopez"))).to_contain_text("Waiting")
 
     with someone_else(
         browser, live_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
@@ -223,17 +246,18 @@ def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser,
             "You confirmed the session with Kofi Boateng"
         )
         expect(session.get_by_role("button", name=re.compile(r"^Confirm"))).to_have_count(0)
-        overflow = mentor_phone.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
+        assert_fits_the_screen(mentor_phone)
 
     assert MentorSession.objects.get(trainee=trainee).status == MentorSessionStatus.CONFIRMED
     phone.goto("/records/mentoring/")
     expect(phone.page.get_by_role("row", name=re.compile("Maria Lopez"))).to_contain_text(
         "Confirmed"
     )
-    overflow = phone.page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert_fits_the_screen(phone)
+
+    # A wide table scrolls inside its own box; the page itself never gets wider than the phone.
+    records_nav = phone.page.get_by_role("navigation", name="My practice records")
+    records_nav.get_by_role("link", name="Coaching log").click()
+    phone.check()
+    expect(phone.page.get_by_role("rowheader", name="Client 1")).to_be_attached()
+    assert_fits_the_screen(phone)
