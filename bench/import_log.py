@@ -4,8 +4,9 @@ Needs PostgreSQL: DATABASE_URL from the environment (`.ci/stack start` then
 `eval "$(.ci/stack env)"`). Builds a fresh `coach_bench_import` database next to it, migrates it,
 imports the trainees with the people import, then times the coaching-log import end to end (a
 new process, as an operator runs it) and its re-import (every row unchanged). Memory is the
-peak resident size of each import process; the same import of a tenth of the rows shows
-whether it stays flat. Prints the figures and writes bench/results/import-log-<time>.json.
+peak resident size of each import process; the same import of a tenth of the rows (other
+clients, so that it creates its rows too) shows whether it stays flat. Prints the figures
+and writes bench/results/import-log-<time>.json.
 """
 
 import argparse
@@ -68,7 +69,7 @@ def write_people(path: Path, trainees: int) -> None:
             )
 
 
-def write_log(path: Path, rows: int, trainees: int) -> None:
+def write_log(path: Path, rows: int, trainees: int, clients: str = "Client") -> None:
     """An ICF log as Excel saves it (BOM, CRLF): individual and group rows over three years."""
     first_day = dt.date(2021, 1, 1)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
@@ -80,7 +81,7 @@ def write_log(path: Path, rows: int, trainees: int) -> None:
             writer.writerow(
                 [
                     f"coach{number % trainees}@bench.test",
-                    f"Client {number:05d}",
+                    f"{clients} {number:05d}",
                     f"client{number}@example.com",
                     "Group" if group else "Individual",
                     "5" if group else "",
@@ -133,10 +134,11 @@ def main() -> int:
         people, log, small_log = (Path(folder) / n for n in ("p.csv", "log.csv", "small.csv"))
         write_people(people, args.trainees)
         manage(env, "import_records", "people", str(people))
-        write_log(small_log, args.rows // 10, args.trainees)
+        write_log(small_log, args.rows // 10, args.trainees, clients="Small")
         write_log(log, args.rows, args.trainees)
         for name, path in (
             (f"{args.rows // 10:,} rows, dry run", small_log),
+            (f"{args.rows // 10:,} rows, first import", small_log),
             (f"{args.rows:,} rows, first import", log),
             (f"{args.rows:,} rows, re-import", log),
         ):

@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
 
 from credentials import selectors, services
 from credentials.models import AssessmentKind, Engagement, ImportKind
@@ -166,6 +167,14 @@ def group_size_column() -> Column:
 # --- Resources --------------------------------------------------------------------------------
 
 
+class BareRowResult(RowResult):
+    """Keeps no text copy of each row (django-import-export keeps every row's result): errors
+    come from `invalid_rows` and counts from the resource, so memory stays flat."""
+
+    def add_instance_info(self, instance):
+        pass
+
+
 class RecordResource(resources.Resource):
     """Shared flow: parse the columns, check the row (`check_row`), reject a repeat of an
     earlier row of the file, check it as the model row it becomes (`prepare`), write the
@@ -246,6 +255,9 @@ class RecordResource(resources.Resource):
         ):
             self.progress(done, self.total_rows)
         return row_result
+
+    def get_row_result_class(self):
+        return BareRowResult
 
     def init_instance(self, row=None):
         # A column the file leaves out reads as empty cells.

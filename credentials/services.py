@@ -545,6 +545,17 @@ def _import_row_checked(model: type[models.Model], **parts: dict) -> ImportRow:
     return row
 
 
+def _keyed_rows(model: type[models.Model]) -> models.QuerySet:
+    """The rows a natural key can match: those its unique constraint covers.
+
+    A rejected education record is outside the constraint, so an import adds the corrected
+    record beside it rather than reviving the rejected one outside the review's transition map.
+    """
+    if model is EducationRecord:
+        return model.objects.exclude(status=EducationStatus.REJECTED)
+    return model.objects.all()
+
+
 def _natural_key(row: ImportRow) -> tuple:
     return tuple(
         value.pk if isinstance(value, models.Model) else value for value in row.key.values()
@@ -560,17 +571,21 @@ def _stored_rows(model: type[models.Model], rows: list[ImportRow]) -> dict[tuple
     names = list(rows[0].key)
     attnames = [model._meta.get_field(name).attname for name in names]
     wanted = {_natural_key(row) for row in rows}
-    candidates = model.objects.filter(
-        **{
-            f"{attname}__in": {key[index] for key in wanted}
-            for index, attname in enumerate(attnames)
-        }
-    ).order_by()
+    candidates = (
+        _keyed_rows(model)
+        .filter(
+            **{
+                f"{attname}__in": {key[index] for key in wanted}
+                for index, attname in enumerate(attnames)
+            }
+        )
+        .order_by("pk")
+    )
     stored = {}
     for candidate in candidates.iterator(chunk_size=IMPORT_INSERT_BATCH):
         key = tuple(getattr(candidate, attname) for attname in attnames)
         if key in wanted:
-            stored[key] = candidate
+            stored.setdefault(key, candidate)  # the oldest, as _import_row_upsert finds it
     return stored
 
 
@@ -585,7 +600,7 @@ def _import_row_upsert(
     compared instead.
     """
     skip_lookups = _relation_fields(model)
-    existing = model.objects.select_for_update().filter(**row.key).first()
+    existing = _keyed_rows(model).select_for_update().filter(**row.key).order_by("pk").first()
     if existing is None:
         created = model(**row.key, **row.values, **row.create_only)
         created.full_clean(exclude=skip_lookups, validate_unique=False, validate_constraints=False)
@@ -594,7 +609,9 @@ def _import_row_upsert(
                 created.save(force_insert=True)
             return created, UpsertOutcome.CREATED, {}
         except IntegrityError:
-            existing = model.objects.select_for_update().filter(**row.key).first()
+            existing = (
+                _keyed_rows(model).select_for_update().filter(**row.key).order_by("pk").first()
+            )
             if existing is None:
                 raise
     previous = {
@@ -1118,7 +1135,9 @@ def eligibility_notice_create(
 ) -> EligibilityNotice | None:
     """Tell a trainee once that they can apply; None when they were already told."""
     notice = EligibilityNotice(trainee=trainee, pathway=pathway, as_of=as_of)
-    notice.full_clean(validate_constraints=False)
+    # The trainee and pathway are rows in hand: checking that they exist would cost the nightly
+    # batch two queries per notice, and the foreign keys are enforced by the database anyway.
+    notice.full_clean(exclude=["trainee", "pathway"], validate_constraints=False)
     try:
         with transaction.atomic():
             notice.save()

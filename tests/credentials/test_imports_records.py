@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from credentials import services
+from credentials import resources, services
 from credentials.imports import ImportFileError, Table, import_records, read_table
 from credentials.models import (
     AssessmentResult,
@@ -221,23 +221,80 @@ def test_progress_is_reported_about_every_percent(ann):
 
 
 def test_an_import_that_loses_the_race_for_a_row_sees_it_as_unchanged(ann, monkeypatch):
-    """Another import inserts the same row between our look-up and our insert: the unique
-    constraint refuses the second insert, inside a savepoint, and the row counts as there."""
-    import_records(kind="coaching_log", table=log_table(log_row()), dry_run=False)
-    real_select_for_update = CoachingLogEntry.objects.select_for_update
-    lookups = []
+    """Another import inserts the same row between our read and our insert: the unique
+    constraint refuses the batch's insert, inside a savepoint, and its rows are then taken one
+    by one: the raced row counts as there, the others are created, nothing is doubled."""
+    import_records(kind="coaching_log", table=log_table(log_row(client="Raced")), dry_run=False)
+    stale_reads = []
 
-    def stale_first_lookup():
-        lookups.append(1)
-        if len(lookups) == 1:
-            return CoachingLogEntry.objects.none()
-        return real_select_for_update()
+    def stale_read(model, rows):
+        stale_reads.append(len(rows))
+        return {}
 
-    monkeypatch.setattr(CoachingLogEntry.objects, "select_for_update", stale_first_lookup)
-    report = import_records(kind="coaching_log", table=log_table(log_row()), dry_run=False)
-    assert (report.ok, report.created, report.unchanged) == (True, 0, 1)
-    assert len(lookups) == 2
-    assert CoachingLogEntry.objects.count() == 1
+    monkeypatch.setattr(services, "_stored_rows", stale_read)
+    table = log_table(log_row(client="New 1"), log_row(client="Raced"), log_row(client="New 2"))
+    report = import_records(kind="coaching_log", table=table, dry_run=False)
+
+    assert (report.ok, report.created, report.updated, report.unchanged) == (True, 2, 0, 1)
+    assert stale_reads == [3]
+    assert sorted(CoachingLogEntry.objects.values_list("client_name", flat=True)) == [
+        "New 1",
+        "New 2",
+        "Raced",
+    ]
+
+
+def test_rows_are_written_in_batches_with_exact_counts(ann, monkeypatch):
+    monkeypatch.setattr(resources, "IMPORT_BATCH_ROWS", 3)
+    monkeypatch.setattr(services, "IMPORT_INSERT_BATCH", 2)
+    import_records(
+        kind="coaching_log",
+        table=log_table(*(log_row(client=f"Client {n}") for n in range(4))),
+        dry_run=False,
+    )
+    table = log_table(
+        *(log_row(client=f"Client {n}") for n in range(3)),  # unchanged
+        log_row(client="Client 3", paid_hours="5", contact="c3@example.com"),  # updated
+        *(log_row(client=f"Client {n}") for n in range(4, 11)),  # created
+    )
+    report = import_records(kind="coaching_log", table=table, dry_run=False)
+
+    assert (report.created, report.updated, report.unchanged) == (7, 1, 3)
+    assert CoachingLogEntry.objects.count() == 11
+    changed = CoachingLogEntry.objects.get(client_name="Client 3")
+    assert (changed.paid_hours, changed.client_contact, changed.version) == (
+        Decimal(5),
+        "c3@example.com",
+        2,
+    )
+    again = import_records(kind="coaching_log", table=table, dry_run=False)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 11)
+
+
+def test_an_invalid_row_after_a_written_batch_still_saves_nothing(ann, monkeypatch):
+    monkeypatch.setattr(resources, "IMPORT_BATCH_ROWS", 2)
+    rows = [log_row(client=f"Client {n}") for n in range(5)]
+    rows.append(log_row(client="Late", paid_hours="x"))  # row 7
+    report = import_records(kind="coaching_log", table=log_table(*rows), dry_run=False)
+    assert [error.row for error in report.errors] == [7]
+    assert not CoachingLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [3, 600])
+def test_the_import_costs_a_few_queries_per_batch(ann, rows, django_assert_max_num_queries):
+    """New rows, then the same rows unchanged: one bound for 3 rows and for 600 (one batch),
+    where a query per row would exceed it many times over. (SQLite caps the rows per INSERT
+    by its parameter limit; PostgreSQL takes IMPORT_INSERT_BATCH rows per INSERT.)"""
+    table = log_table(
+        *(
+            log_row(client=f"Client {n}", start_date="2024-01-01", end_date="2024-01-01")
+            for n in range(rows)
+        )
+    )
+    with django_assert_max_num_queries(30):
+        assert import_records(kind="coaching_log", table=table, dry_run=False).created == rows
+    with django_assert_max_num_queries(15):
+        assert import_records(kind="coaching_log", table=table, dry_run=False).unchanged == rows
 
 
 def test_contact_left_empty_keeps_the_stored_contact(ann):
@@ -377,6 +434,38 @@ def test_mentor_sessions_import_as_confirmed_with_the_mentor_credential(ann):
     assert [s.mentor_credential for s in sessions] == ["PCC", "PCC"]
     assert sessions[1].group_size == 6
     assert all(s.events.get().to_status == "confirmed" for s in sessions)
+
+
+def test_a_logged_session_imported_again_is_confirmed_with_an_event(ann, programme_admin):
+    mentor = make_mentor(email="mo@example.org", credential_held="PCC")
+    logged = MentorSession.objects.create(
+        trainee=ann,
+        mentor=mentor,
+        mentor_credential="PCC",
+        date=dt.date(2024, 3, 1),
+        hours=Decimal(1),
+        engagement="individual",
+    )
+    table = Table(
+        headings=("Trainee Email", "Mentor Email", "Date", "Hours", "Individual/Group"),
+        rows=[
+            ("ann@example.org", "mo@example.org", "2024-03-01", "1", "individual"),
+            ("ann@example.org", "mo@example.org", "2024-03-08", "1", "individual"),
+        ],
+    )
+    report = import_records(
+        kind="mentor_sessions", table=table, dry_run=False, actor=programme_admin
+    )
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    logged.refresh_from_db()
+    assert logged.status == MentorSessionStatus.CONFIRMED
+    event = logged.events.get()
+    assert (event.from_status, event.to_status, event.actor) == (
+        "logged",
+        "confirmed",
+        programme_admin,
+    )
+    assert MentorSession.objects.get(date=dt.date(2024, 3, 8)).events.count() == 1
 
 
 def test_assessments_import(ann):
