@@ -19,6 +19,7 @@ SERVE_PROD_PORT ?= 8001
 BENCH_ARGS ?=
 
 .PHONY: help install test demo lint stack stack-stop worker beat serve-prod bench
+.PHONY: bench-credentials
 
 help:
 	@echo "make install     create .venv and install requirements.txt (skipped when up to date)"
@@ -98,3 +99,9 @@ serve-prod: install stack
 
 bench: install
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+
+# Issue-3 benchmarks (bench/README.md): the progress page of a trainee with 5,000 log rows,
+# then the nightly evaluation batch over 10,000 trainees.
+bench-credentials: install
+	$(BIN)/python bench/progress.py
+	$(BIN)/python bench/nightly.py

@@ -335,14 +335,24 @@ def _progress_sentence(
     )
 
 
-def _share_in_window(
-    start: dt.date, end: dt.date, first: dt.date | None, last: dt.date
-) -> Fraction:
-    """The part of a row's inclusive days [start, end] that fall in [first, last]."""
+def _hours_in_window(
+    row: CoachingEngagement, first: dt.date | None, last: dt.date
+) -> tuple[Amount | Fraction, Amount | Fraction]:
+    """The row's (paid, pro-bono) hours on its inclusive days that fall in [first, last].
+
+    A row wholly inside the window (most rows) keeps its amounts as given: Fraction arithmetic
+    per row is what made evaluating thousands of rows slow.
+    """
     if first is None:
-        return Fraction(0)
-    overlap_days = (min(end, last) - max(start, first)).days + 1
-    return Fraction(max(overlap_days, 0), (end - start).days + 1)
+        return 0, 0
+    days = (row.end_date - row.start_date).days + 1
+    overlap_days = (min(row.end_date, last) - max(row.start_date, first)).days + 1
+    if overlap_days >= days:
+        return row.paid_hours, row.pro_bono_hours
+    if overlap_days <= 0:
+        return 0, 0
+    share = Fraction(overlap_days, days)
+    return Fraction(row.paid_hours) * share, Fraction(row.pro_bono_hours) * share
 
 
 def _client_identity(client_key: str) -> str:
@@ -361,34 +371,60 @@ class _CoachingTally:
     oversized_group_hours: Fraction
 
 
+class _ExactSum:
+    """An exact sum of Decimals, ints and Fractions, cheap per term.
+
+    Terms are added as integer ratios grouped by denominator (hours have few: 1, 2, 4, 100...),
+    so the one Fraction is built at the end, not one per row.
+    """
+
+    __slots__ = ("_numerators",)
+
+    def __init__(self) -> None:
+        self._numerators: dict[int, int] = {}
+
+    def add(self, amount: Amount | Fraction) -> None:
+        numerator, denominator = amount.as_integer_ratio()
+        self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
+
+    def total(self) -> Fraction:
+        return sum(
+            (
+                Fraction(numerator, denominator)
+                for denominator, numerator in self._numerators.items()
+            ),
+            Fraction(0),
+        )
+
+
 def _tally_coaching(
     rules: PathwayRules,
     engagements: tuple[CoachingEngagement, ...],
     first: dt.date | None,
     last: dt.date,
 ) -> _CoachingTally:
-    paid = pro_bono = oversized = Fraction(0)
+    paid, pro_bono, oversized = _ExactSum(), _ExactSum(), _ExactSum()
     clients_by_identity: dict[str, int] = {}
     for row in engagements:
-        share = _share_in_window(row.start_date, row.end_date, first, last)
-        row_paid = Fraction(row.paid_hours) * share
-        row_pro_bono = Fraction(row.pro_bono_hours) * share
+        row_paid, row_pro_bono = _hours_in_window(row, first, last)
         if row.is_group and row.group_size > rules.max_coaching_group_size:
-            oversized += row_paid + row_pro_bono
+            oversized.add(row_paid)
+            oversized.add(row_pro_bono)
             continue
-        if row_paid + row_pro_bono == 0:
+        if not (row_paid or row_pro_bono):  # never negative: zero only when both are
             continue
-        paid += row_paid
-        pro_bono += row_pro_bono
+        paid.add(row_paid)
+        pro_bono.add(row_pro_bono)
         identity = _client_identity(row.client_key)
         size = row.group_size if row.is_group else 1
         clients_by_identity[identity] = max(clients_by_identity.get(identity, 0), size)
+    paid_hours, pro_bono_hours = paid.total(), pro_bono.total()
     return _CoachingTally(
-        hours=paid + pro_bono,
-        paid_hours=paid,
-        pro_bono_hours=pro_bono,
+        hours=paid_hours + pro_bono_hours,
+        paid_hours=paid_hours,
+        pro_bono_hours=pro_bono_hours,
         clients=sum(clients_by_identity.values()),
-        oversized_group_hours=oversized,
+        oversized_group_hours=oversized.total(),
     )
 
 

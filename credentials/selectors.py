@@ -129,25 +129,39 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
 
     engagements: dict[int, list[engine.CoachingEngagement]] = defaultdict(list)
     # Only the columns the rules need: contact details and notes are never decrypted here.
-    for row in CoachingLogEntry.objects.filter(trainee_id__in=ids).values(
-        "trainee_id",
-        "client_name",
-        "engagement",
-        "group_size",
-        "start_date",
-        "end_date",
-        "paid_hours",
-        "pro_bono_hours",
+    # Tuples, not dicts, and no ordering: the nightly batch reads 25,000 rows per batch.
+    for (
+        trainee_id,
+        client_name,
+        engagement,
+        group_size,
+        start_date,
+        end_date,
+        paid_hours,
+        pro_bono_hours,
+    ) in (
+        CoachingLogEntry.objects.filter(trainee_id__in=ids)
+        .order_by()
+        .values_list(
+            "trainee_id",
+            "client_name",
+            "engagement",
+            "group_size",
+            "start_date",
+            "end_date",
+            "paid_hours",
+            "pro_bono_hours",
+        )
     ):
-        engagements[row["trainee_id"]].append(
+        engagements[trainee_id].append(
             engine.CoachingEngagement(
-                client_key=row["client_name"],
-                is_group=row["engagement"] == Engagement.GROUP,
-                group_size=row["group_size"],
-                start_date=row["start_date"],
-                end_date=row["end_date"],
-                paid_hours=row["paid_hours"],
-                pro_bono_hours=row["pro_bono_hours"],
+                client_key=client_name,
+                is_group=engagement == Engagement.GROUP,
+                group_size=group_size,
+                start_date=start_date,
+                end_date=end_date,
+                paid_hours=paid_hours,
+                pro_bono_hours=pro_bono_hours,
             )
         )
 

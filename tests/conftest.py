@@ -1,5 +1,6 @@
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -32,6 +33,13 @@ def _restore_migrated_data(request):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
                 cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Wagtail caches the site root paths (used for page URLs) in Django's cache, which outlives
+    # a test's rolled-back Site rows; a test that adds a site must not change another's URLs.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
