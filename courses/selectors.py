@@ -6,13 +6,17 @@ per-trainee and per-cohort figures from Count/Sum/Max annotations.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from wagtail.models import Site
 
 from courses import rules
 from courses.models import (
@@ -239,30 +243,57 @@ def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
 # Trainee dashboard -------------------------------------------------------------------------
 
 
-@dataclass
+def site_page_urls() -> Callable[[str], str | None]:
+    """A function from a page's url_path to the link {% pageurl %} would give.
+
+    {% pageurl %} looks the request's Site up in the database once per page and reverses
+    Wagtail's serve route once per link; here the site root paths come from Wagtail's own cache
+    and the route is reversed once (it only prefixes the path; reverse() would quote it alike).
+    Like Page.get_url, the link is local on a single site and absolute when there are several.
+    """
+    root_paths = Site.get_site_root_paths()
+    several_sites = len({root.site_id for root in root_paths}) > 1
+    serve_prefix = reverse("wagtail_serve", args=("",))
+
+    def url_of(url_path: str) -> str | None:
+        for root in root_paths:
+            if url_path.startswith(root.root_path):
+                page_path = serve_prefix + quote(
+                    url_path[len(root.root_path) :], safe=RFC3986_SUBDELIMS + "/~:@"
+                )
+                return root.root_url + page_path if several_sites else page_path
+        return None  # not under any site: not routable
+
+    return url_of
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class ProgrammeProgress:
-    enrolment: Enrolment
+    programme: PageLink
+    cohort_name: str | None
     module_count: int
     done_count: int
-    next_module: ModulePage | None
-
-    @property
-    def programme(self) -> ProgrammePage:
-        return self.enrolment.programme
+    next_module: PageLink | None
 
     @property
     def percent(self) -> int:
         return rules.progress_percent(self.done_count, self.module_count)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Activity:
     when: datetime
     text: str
-    page: object  # the page the activity links to
+    url: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class TraineeDashboard:
     programmes: list[ProgrammeProgress]
     education_hours: Decimal
@@ -271,53 +302,110 @@ class TraineeDashboard:
 
 
 def trainee_dashboard(*, trainee: User, activity_limit: int = 6) -> TraineeDashboard:
+    """Progress per enrolled programme, education hours and recent activity, in three queries.
+
+    Plain values rather than page instances: the dashboard shows only titles and links, and
+    building Wagtail pages (dozens of columns each) was most of its cost.
+    """
     enrolments = list(
-        Enrolment.objects.select_related("programme", "cohort")
-        .filter(trainee=trainee)
+        Enrolment.objects.filter(trainee=trainee)
         .order_by("enrolled_at")
+        .values_list(
+            "enrolled_at",
+            "cohort__name",
+            "programme_id",
+            "programme__path",
+            "programme__title",
+            "programme__url_path",
+            named=True,
+        )
     )
-    modules = modules_of_programmes([enrolment.programme for enrolment in enrolments])
-    done_ids = completed_module_ids(trainee=trainee)
+    # Every completion (one row per module done, so bounded by the outlines): the done ticks,
+    # the hours totals and the recent activity all come from this one query.
+    completions = list(
+        ModuleCompletion.objects.filter(trainee=trainee)
+        .order_by("-completed_at")
+        .values_list(
+            "module_id",
+            "completed_at",
+            "education_hours",
+            "synchronous_hours",
+            "module__title",
+            "module__url_path",
+            named=True,
+        )
+    )
+    done_ids = {completion.module_id for completion in completions}
+    modules_by_programme = _module_rows_of_programmes(
+        {enrolment.programme_id: enrolment.programme__path for enrolment in enrolments}
+    )
+    url_of = site_page_urls()
     programmes = []
     for enrolment in enrolments:
-        programme_modules = modules[enrolment.programme_id]
+        modules = modules_by_programme[enrolment.programme_id]
+        next_module = next((module for module in modules if module.pk not in done_ids), None)
         programmes.append(
             ProgrammeProgress(
-                enrolment=enrolment,
-                module_count=len(programme_modules),
-                done_count=sum(module.pk in done_ids for module in programme_modules),
-                next_module=next((m for m in programme_modules if m.pk not in done_ids), None),
+                programme=PageLink(
+                    enrolment.programme__title, url_of(enrolment.programme__url_path)
+                ),
+                cohort_name=enrolment.cohort__name,
+                module_count=len(modules),
+                done_count=sum(module.pk in done_ids for module in modules),
+                next_module=(
+                    PageLink(next_module.title, url_of(next_module.url_path))
+                    if next_module
+                    else None
+                ),
             )
         )
-    total, synchronous = education_hours_for(trainee=trainee)
-    recent_completions = (
-        ModuleCompletion.objects.filter(trainee=trainee)
-        .select_related("module")
-        .defer("module__body")
-        .order_by("-completed_at")[:activity_limit]
-    )
     activity = [
         Activity(
             when=completion.completed_at,
-            text=f"Completed {completion.module.title} ({completion.education_hours} h)",
-            page=completion.module,
+            text=f"Completed {completion.module__title} ({completion.education_hours} h)",
+            url=url_of(completion.module__url_path),
         )
-        for completion in recent_completions
+        for completion in completions[:activity_limit]
     ] + [
         Activity(
             when=enrolment.enrolled_at,
-            text=f"Enrolled in {enrolment.programme.title}",
-            page=enrolment.programme,
+            text=f"Enrolled in {enrolment.programme__title}",
+            url=url_of(enrolment.programme__url_path),
         )
         for enrolment in enrolments
     ]
     activity.sort(key=lambda item: item.when, reverse=True)
     return TraineeDashboard(
         programmes=programmes,
-        education_hours=total,
-        synchronous_hours=synchronous,
+        education_hours=sum((completion.education_hours for completion in completions), ZERO),
+        synchronous_hours=sum((completion.synchronous_hours for completion in completions), ZERO),
         recent_activity=activity[:activity_limit],
     )
+
+
+def _module_rows_of_programmes(programme_paths: dict[int, str]) -> dict[int, list]:
+    """Rows (pk, title, url_path, path) of each programme's live modules in outline order.
+
+    One query, as modules_of_programmes, but without building pages: for counts and links.
+    programme_paths maps each programme's id to its treebeard path.
+    """
+    result: dict[int, list] = {pk: [] for pk in programme_paths}
+    if not programme_paths:
+        return result
+    prefixes = Q()
+    for path in programme_paths.values():
+        prefixes |= Q(path__startswith=path)
+    by_path = {path: pk for pk, path in programme_paths.items()}
+    step = len(next(iter(by_path)))  # programmes share a depth, so their paths share a length
+    rows = (
+        ModulePage.objects.live()
+        .filter(prefixes)
+        .order_by("path")
+        .values_list("pk", "title", "url_path", "path", named=True)
+    )
+    for row in rows:
+        result[by_path[row.path[:step]]].append(row)
+    return result
 
 
 # Trainer views -----------------------------------------------------------------------------
@@ -367,7 +455,7 @@ def cohorts_for_trainer(*, trainer: User) -> list[CohortSummary]:
     )
     if not cohorts:
         return []
-    modules = modules_of_programmes({c.programme_id: c.programme for c in cohorts}.values())
+    modules = _module_rows_of_programmes({c.programme_id: c.programme.path for c in cohorts})
     # Only completions of this cohort's own programme count toward its progress.
     completions = dict(
         ModuleCompletion.objects.filter(
