@@ -745,24 +745,43 @@ def education_record_import_row(
     )
 
 
+def _import_rows_with_events(
+    model: type[models.Model],
+    rows: list[ImportRow],
+    *,
+    event_model: type[models.Model],
+    event_field: str,
+    actor: User | None,
+) -> list[UpsertOutcome]:
+    """Upsert rows of a model with a life cycle; every row whose status is new or changed
+    gets its event row, so imports leave the same history as the transition map."""
+    results = _import_rows_upsert(model, rows)
+    event_model.objects.bulk_create(
+        event_model(
+            **{event_field: row},
+            from_status=previous.get("status", ""),
+            to_status=row.status,
+            actor=actor,
+            note=IMPORT_NOTE,
+        )
+        for row, outcome, previous in results
+        if outcome == UpsertOutcome.CREATED or "status" in previous
+    )
+    return [outcome for _, outcome, _ in results]
+
+
 @transaction.atomic
 def education_records_import(
     *, rows: list[ImportRow], actor: User | None = None
 ) -> list[UpsertOutcome]:
     """Rows from education_record_import_row; each change of status writes its event."""
-    results = _import_rows_upsert(EducationRecord, rows)
-    EducationRecordEvent.objects.bulk_create(
-        EducationRecordEvent(
-            record=record,
-            from_status=previous.get("status", ""),
-            to_status=record.status,
-            actor=actor,
-            note=IMPORT_NOTE,
-        )
-        for record, outcome, previous in results
-        if outcome == UpsertOutcome.CREATED or "status" in previous
+    return _import_rows_with_events(
+        EducationRecord,
+        rows,
+        event_model=EducationRecordEvent,
+        event_field="record",
+        actor=actor,
     )
-    return [outcome for _, outcome, _ in results]
 
 
 def mentor_session_import_row(
@@ -788,19 +807,9 @@ def mentor_sessions_import(
     *, rows: list[ImportRow], actor: User | None = None
 ) -> list[UpsertOutcome]:
     """Rows from mentor_session_import_row; each change of status writes its event."""
-    results = _import_rows_upsert(MentorSession, rows)
-    MentorSessionEvent.objects.bulk_create(
-        MentorSessionEvent(
-            session=session,
-            from_status=previous.get("status", ""),
-            to_status=session.status,
-            actor=actor,
-            note=IMPORT_NOTE,
-        )
-        for session, outcome, previous in results
-        if outcome == UpsertOutcome.CREATED or "status" in previous
+    return _import_rows_with_events(
+        MentorSession, rows, event_model=MentorSessionEvent, event_field="session", actor=actor
     )
-    return [outcome for _, outcome, _ in results]
 
 
 def assessment_result_import_row(
