@@ -179,7 +179,7 @@ def main() -> int:
         from django.db import connections
 
         from bench.data import build_trainees_with_full_progress, session_cookies
-        from bench.load import LoadResult, run_load
+        from bench.load import run_alternating_rounds
 
         started = time.monotonic()
         users = build_trainees_with_full_progress(trainees=args.trainees, modules=args.modules)
@@ -195,24 +195,16 @@ def main() -> int:
         )
         shows_programme = check_signed_in(port, cookies)
         machine = machine_description()
-        totals = {"floor": LoadResult("floor"), "dashboard": LoadResult("dashboard")}
-        # Alternating rounds spread any background noise over both URLs alike.
-        for round_number in range(1, args.rounds + 1):
-            print(f"Round {round_number}/{args.rounds}…", flush=True)
-            for key, path in (("floor", FLOOR_PATH), ("dashboard", DASHBOARD_PATH)):
-                totals[key].add(
-                    run_load(
-                        label=key,
-                        host=HOST,
-                        port=port,
-                        path=path,
-                        cookies=cookies,
-                        requests=args.requests // args.rounds,
-                        clients=args.clients,
-                        max_seconds=args.max_seconds / args.rounds,
-                    )
-                )
-        results = {key: total.summary() for key, total in totals.items()}
+        results = run_alternating_rounds(
+            [("floor", FLOOR_PATH), ("dashboard", DASHBOARD_PATH)],
+            host=HOST,
+            port=port,
+            cookies=cookies,
+            requests=args.requests,
+            clients=args.clients,
+            max_seconds=args.max_seconds,
+            rounds=args.rounds,
+        )
     finally:
         if server is not None:
             server.terminate()

@@ -102,3 +102,37 @@ def run_load(
         thread.join()
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def run_alternating_rounds(
+    urls: list[tuple[str, str]],
+    *,
+    host: str,
+    port: int,
+    cookies: list[str],
+    requests: int,
+    clients: int,
+    max_seconds: float,
+    rounds: int,
+) -> dict[str, dict]:
+    """Load each (key, path) in turn, `rounds` times, and summarise per key.
+
+    Alternating rounds spread any background noise over every URL alike.
+    """
+    totals = {key: LoadResult(key) for key, _ in urls}
+    for round_number in range(1, rounds + 1):
+        print(f"Round {round_number}/{rounds}…", flush=True)
+        for key, path in urls:
+            totals[key].add(
+                run_load(
+                    label=key,
+                    host=host,
+                    port=port,
+                    path=path,
+                    cookies=cookies,
+                    requests=requests // rounds,
+                    clients=clients,
+                    max_seconds=max_seconds / rounds,
+                )
+            )
+    return {key: total.summary() for key, total in totals.items()}

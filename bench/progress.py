@@ -230,7 +230,7 @@ def main() -> int:
         from django.db import connections
 
         from bench.data import session_cookies
-        from bench.load import LoadResult, run_load
+        from bench.load import run_alternating_rounds
 
         started = time.monotonic()
         trainee = build_progress_trainee(entries=args.entries)
@@ -245,24 +245,16 @@ def main() -> int:
         )
         warm_up(port, cookies[0])
         machine = machine_description()
-        totals = {key: LoadResult(key) for key, _ in URLS}
-        # Alternating rounds spread any background noise over every URL alike.
-        for round_number in range(1, args.rounds + 1):
-            print(f"Round {round_number}/{args.rounds}…", flush=True)
-            for key, path in URLS:
-                totals[key].add(
-                    run_load(
-                        label=key,
-                        host=HOST,
-                        port=port,
-                        path=path,
-                        cookies=cookies,
-                        requests=args.requests // args.rounds,
-                        clients=args.clients,
-                        max_seconds=args.max_seconds / args.rounds,
-                    )
-                )
-        results = {key: total.summary() for key, total in totals.items()}
+        results = run_alternating_rounds(
+            list(URLS),
+            host=HOST,
+            port=port,
+            cookies=cookies,
+            requests=args.requests,
+            clients=args.clients,
+            max_seconds=args.max_seconds,
+            rounds=args.rounds,
+        )
     finally:
         if server is not None:
             server.terminate()
