@@ -61,16 +61,51 @@ def stack_environment() -> tuple[dict[str, str], bool]:
     return variables, was_running
 
 
-def recreate_bench_database(stack_database_url: str) -> str:
-    """Drop and create the bench database next to the stack's; return its URL."""
+def recreate_database(stack_database_url: str, name: str) -> str:
+    """Drop and create database `name` next to the stack's; return its URL."""
     import psycopg
     from psycopg import sql
 
-    name = sql.Identifier(BENCH_DATABASE)
+    identifier = sql.Identifier(name)
     with psycopg.connect(stack_database_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return urlunsplit(urlsplit(stack_database_url)._replace(path=f"/{BENCH_DATABASE}"))
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+    return urlunsplit(urlsplit(stack_database_url)._replace(path=f"/{name}"))
+
+
+def use_stack_database(name: str) -> bool:
+    """Point this process at a fresh database `name` on the stack; True if the stack was up."""
+    stack, stack_was_running = stack_environment()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=recreate_database(stack["DATABASE_URL"], name),
+        # A broker database of its own: the emails the benchmarks queue never reach a worker.
+        CELERY_BROKER_URL=stack["CELERY_BROKER_URL"].rsplit("/", 1)[0] + "/15",
+        # Persistent database connections, as a production deployment would configure.
+        CONN_MAX_AGE="60",
+    )
+    return stack_was_running
+
+
+def migrate_bench_database() -> None:
+    """Set Django up on the bench database: migrations and collected static files."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Migrated and collected static files in {time.monotonic() - started:.0f} s")
+
+
+def stop_serving(server, *, stack_was_running: bool) -> None:
+    """Stop gunicorn, and the stack too unless it was running before the benchmark."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+    if not stack_was_running:
+        subprocess.run([ROOT / ".ci/stack", "stop"], check=False)
 
 
 def free_port() -> int:
@@ -156,25 +191,10 @@ def main() -> int:
     args = parse_args()
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
-    stack, stack_was_running = stack_environment()
-    database_url = recreate_bench_database(stack["DATABASE_URL"])
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
-        CELERY_BROKER_URL=stack["CELERY_BROKER_URL"],
-        # Persistent database connections, as a production deployment would configure.
-        CONN_MAX_AGE="60",
-    )
+    stack_was_running = use_stack_database(BENCH_DATABASE)
     server = None
     try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        started = time.monotonic()
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        print(f"Migrated and collected static files in {time.monotonic() - started:.0f} s")
+        migrate_bench_database()
 
         from django.db import connections
 
@@ -206,11 +226,7 @@ def main() -> int:
             rounds=args.rounds,
         )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if not stack_was_running:
-            subprocess.run([ROOT / ".ci/stack", "stop"], check=False)
+        stop_serving(server, stack_was_running=stack_was_running)
 
     ratio = results["dashboard"]["p95_ms"] / results["floor"]["p95_ms"]
     report = {

@@ -19,12 +19,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard import recreate_database  # noqa: E402
+
 RESULTS_DIR = ROOT / "bench" / "results"
 BENCH_DATABASE = "coach_bench_import"
 TARGET_SECONDS = 15.0
@@ -52,11 +52,7 @@ def bench_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit('Set DATABASE_URL to PostgreSQL first: .ci/stack start; eval "$(.ci/stack env)"')
-    with psycopg.connect(url, autocommit=True) as connection:
-        name = sql.Identifier(BENCH_DATABASE)
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DATABASE}"))
+    return recreate_database(url, BENCH_DATABASE)
 
 
 def write_people(path: Path, trainees: int) -> None:

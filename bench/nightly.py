@@ -26,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import machine_description  # noqa: E402
-from bench.progress import use_stack_database  # noqa: E402
+from bench.dashboard import machine_description, use_stack_database  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 BENCH_DATABASE = "coach_bench_nightly"

@@ -17,13 +17,11 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,8 +30,10 @@ from bench.dashboard import (  # noqa: E402
     HOST,
     free_port,
     machine_description,
-    stack_environment,
+    migrate_bench_database,
     start_gunicorn,
+    stop_serving,
+    use_stack_database,
 )
 
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -56,32 +56,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     return parser.parse_args()
-
-
-def recreate_database(stack_database_url: str, name: str) -> str:
-    """Drop and create database `name` next to the stack's; return its URL."""
-    import psycopg
-    from psycopg import sql
-
-    identifier = sql.Identifier(name)
-    with psycopg.connect(stack_database_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
-    return urlunsplit(urlsplit(stack_database_url)._replace(path=f"/{name}"))
-
-
-def use_stack_database(name: str) -> bool:
-    """Point this process at a fresh database `name` on the stack; True if the stack was up."""
-    stack, stack_was_running = stack_environment()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=recreate_database(stack["DATABASE_URL"], name),
-        # A broker database of its own: the emails the benchmarks queue never reach a worker.
-        CELERY_BROKER_URL=stack["CELERY_BROKER_URL"].rsplit("/", 1)[0] + "/15",
-        # Persistent database connections, as a production deployment would configure.
-        CONN_MAX_AGE="60",
-    )
-    return stack_was_running
 
 
 def build_progress_trainee(*, entries: int):
@@ -218,14 +192,7 @@ def main() -> int:
     stack_was_running = use_stack_database(BENCH_DATABASE)
     server = None
     try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        started = time.monotonic()
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        print(f"Migrated and collected static files in {time.monotonic() - started:.0f} s")
+        migrate_bench_database()
 
         from django.db import connections
 
@@ -256,11 +223,7 @@ def main() -> int:
             rounds=args.rounds,
         )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if not stack_was_running:
-            subprocess.run([ROOT / ".ci/stack", "stop"], check=False)
+        stop_serving(server, stack_was_running=stack_was_running)
 
     ratio = results["progress"]["p95_ms"] / results["sql_floor"]["p95_ms"]
     report = {
