@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from credentials import services
+from credentials.engine import REQUIREMENT_CODES
 from credentials.imports import ImportFileError, check_headings, read_table
 from credentials.models import (
     ApplicationEvent,
@@ -309,20 +310,7 @@ class PathwayAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "level", "prerequisite_credential"]}),
         (
             "Requirements",
-            {
-                "fields": [
-                    "education_hours",
-                    "education_synchronous_hours",
-                    "mentor_hours",
-                    "mentor_span",
-                    "experience_hours",
-                    "paid_hours",
-                    "clients",
-                    "recent_hours",
-                    "performance_evaluation",
-                    "exam",
-                ]
-            },
+            {"fields": [code for code in REQUIREMENT_CODES if code != "prerequisite_credential"]},
         ),
         (
             "How hours count",

@@ -37,6 +37,20 @@ from fractions import Fraction
 CREDENTIAL_RANK = {"none": 0, "ACC": 1, "PCC": 2, "MCC": 3}
 PATHWAY_LEVELS = ("ACC", "PCC", "MCC")
 ASSESSMENT_KINDS = ("exam", "performance_evaluation")
+# DESIGN §2's requirement codes in its table order: the order results and the JSON use.
+REQUIREMENT_CODES = (
+    "education_hours",
+    "education_synchronous_hours",
+    "mentor_hours",
+    "mentor_span",
+    "experience_hours",
+    "paid_hours",
+    "clients",
+    "recent_hours",
+    "performance_evaluation",
+    "exam",
+    "prerequisite_credential",
+)
 MONTH_NAMES = (
     "January",
     "February",

@@ -47,6 +47,19 @@ from credentials.models import (
 )
 from lms.models import Role, User
 
+# The coaching-log columns the rules read. Contact details and notes are never among them, so
+# evaluating (and listing) the log never decrypts anything.
+COACHING_LOG_RULE_COLUMNS = (
+    "trainee_id",
+    "client_name",
+    "engagement",
+    "group_size",
+    "start_date",
+    "end_date",
+    "paid_hours",
+    "pro_bono_hours",
+)
+
 
 def pathway_rules(pathway: Pathway) -> engine.PathwayRules:
     return engine.PathwayRules(
@@ -128,7 +141,6 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
         )
 
     engagements: dict[int, list[engine.CoachingEngagement]] = defaultdict(list)
-    # Only the columns the rules need: contact details and notes are never decrypted here.
     # Tuples, not dicts, and no ordering: the nightly batch reads 25,000 rows per batch.
     for (
         trainee_id,
@@ -142,16 +154,7 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
     ) in (
         CoachingLogEntry.objects.filter(trainee_id__in=ids)
         .order_by()
-        .values_list(
-            "trainee_id",
-            "client_name",
-            "engagement",
-            "group_size",
-            "start_date",
-            "end_date",
-            "paid_hours",
-            "pro_bono_hours",
-        )
+        .values_list(*COACHING_LOG_RULE_COLUMNS)
     ):
         engagements[trainee_id].append(
             engine.CoachingEngagement(
@@ -203,17 +206,7 @@ def credential_status(*, trainee: User, pathway: Pathway, as_of: dt.date) -> dic
 
 RECORDS_PAGE_SIZE = 50
 # What lists of the coaching log show; contact details and notes stay encrypted in the table.
-COACHING_LOG_LIST_COLUMNS = (
-    "trainee_id",
-    "client_name",
-    "engagement",
-    "group_size",
-    "start_date",
-    "end_date",
-    "paid_hours",
-    "pro_bono_hours",
-    "version",
-)
+COACHING_LOG_LIST_COLUMNS = (*COACHING_LOG_RULE_COLUMNS, "version")
 
 
 def _page(queryset, page_number) -> Page:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from credentials.engine import (
+    REQUIREMENT_CODES,
     Assessment,
     CoachingEngagement,
     EducationRecord,
@@ -128,6 +129,15 @@ def test_results_cover_only_the_pathways_codes_in_table_order(rules, codes):
     evaluation = evaluate(rules, records(), AS_OF)
     assert [result.code for result in evaluation.requirements] == codes
     assert all(result.label for result in evaluation.requirements)
+
+
+def test_requirement_codes_list_every_code_in_the_order_results_use():
+    seen = set()
+    for rules in (ACC, PCC, MCC):
+        codes = [result.code for result in evaluate(rules, records(), AS_OF).requirements]
+        assert [code for code in REQUIREMENT_CODES if code in codes] == codes
+        seen.update(codes)
+    assert seen == set(REQUIREMENT_CODES)
 
 
 def test_asking_for_a_requirement_the_pathway_lacks_is_an_error():
