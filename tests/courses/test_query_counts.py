@@ -70,3 +70,59 @@ def test_trainer_cohort_view(client, django_assert_max_num_queries, trainees):
     with django_assert_max_num_queries(COHORT_PAGE_BUDGET):
         response = client.get(url)
     assert response.content.decode().count("<span>2 of 4</span>") == trainees
+
+
+JOURNAL_PAGE_BUDGET = 6
+TRAINEE_PAGE_BUDGET = 10
+ATTENDANCE_PAGE_BUDGET = 10
+
+
+@pytest.mark.parametrize("entries", [1, 200])
+def test_journal_list(client, django_assert_max_num_queries, entries):
+    from courses.models import JournalEntry
+
+    trainee = make_trainee()
+    programme = make_programme(modules=2)
+    module = modules_of(programme)[0]
+    JournalEntry.objects.bulk_create(
+        JournalEntry(trainee=trainee, module=module, title=f"Entry {n}", body="A reflection.")
+        for n in range(entries)
+    )
+    client.force_login(trainee)
+    url = reverse("courses:journal_list")
+    with django_assert_max_num_queries(JOURNAL_PAGE_BUDGET):
+        response = client.get(url)
+    assert response.content.decode().count('class="card journal-entry"') == entries
+
+
+@pytest.mark.parametrize("modules", [1, 50])
+def test_trainer_trainee_view(client, django_assert_max_num_queries, modules):
+    trainer = make_trainer()
+    programme = make_programme(modules=modules, courses=min(modules, 5))
+    cohort = make_cohort(programme=programme, trainers=[trainer])
+    (trainee,) = enrol_many_trainees(
+        cohort=cohort, count=1, completed_modules=modules_of(programme)[: modules // 2]
+    )
+    client.force_login(trainer)
+    url = reverse("courses:trainer_trainee", args=[cohort.pk, trainee.pk])
+    client.get(url)
+    with django_assert_max_num_queries(TRAINEE_PAGE_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("trainees", [1, 200])
+def test_attendance_register(client, django_assert_max_num_queries, trainees):
+    from tests.factories.courses import make_live_session
+
+    trainer = make_trainer()
+    programme = make_programme(modules=2, synchronous_every=1)
+    cohort = make_cohort(programme=programme, trainers=[trainer])
+    enrol_many_trainees(cohort=cohort, count=trainees)
+    session = make_live_session(module=modules_of(programme)[0], cohort=cohort)
+    client.force_login(trainer)
+    url = reverse("courses:attendance", args=[session.pk])
+    client.get(url)
+    with django_assert_max_num_queries(ATTENDANCE_PAGE_BUDGET):
+        response = client.get(url)
+    assert response.content.decode().count('type="checkbox"') == trainees
