@@ -95,3 +95,45 @@ def test_trainee_pages_work_on_a_phone(phone):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_trainer_records_attendance_and_the_trainee_completes_the_live_module(
+    web, browser, live_server
+):
+    from courses.services import enrolment_create
+    from tests.e2e.conftest import CheckedPage
+    from tests.factories.courses import make_live_session
+
+    trainer = make_trainer(first_name="Helen", last_name="Marsh")
+    trainee = make_trainee(first_name="Kofi", last_name="Mensah")
+    programme = make_programme(title="Group Coaching Practice", modules=1, synchronous_every=1)
+    cohort = make_cohort(programme=programme, trainers=[trainer], name="Winter cohort")
+    enrolment_create(trainee=trainee, programme=programme, invitation_code=cohort.invitation_code)
+    live_module = modules_of(programme)[0]
+    make_live_session(module=live_module, cohort=cohort, days_ahead=-1)
+
+    # The trainer ticks the trainee on the session's register.
+    sign_in(web, trainer.email)
+    web.page.get_by_role("link", name=re.compile("Winter cohort")).click()
+    web.check()
+    web.page.get_by_role("link", name="Record attendance").first.click()
+    web.check()
+    web.page.get_by_label("Kofi Mensah").check()
+    web.page.get_by_role("button", name="Save attendance").click()
+    expect(web.page.get_by_text("Attendance saved: 1 of 1 attended", exact=False)).to_be_visible()
+    web.check()
+
+    # The trainee can now finish the live module; its hours count as synchronous.
+    trainee_context = browser.new_context()
+    trainee_web = CheckedPage(trainee_context.new_page(), live_server.url)
+    sign_in(trainee_web, trainee.email)
+    trainee_web.goto(live_module.url)
+    trainee_web.page.get_by_role("button", name="Mark as done").first.click()
+    complete = trainee_web.page.get_by_role("button", name="Complete module")
+    expect(complete).to_be_enabled()
+    complete.click()
+    expect(trainee_web.page.get_by_text("Module complete", exact=False)).to_be_visible()
+    trainee_web.goto("/dashboard/")
+    live_hours = trainee_web.page.locator(".card", has_text="of them live")
+    expect(live_hours).to_contain_text("2.5")
+    trainee_context.close()
