@@ -545,14 +545,20 @@ def _import_row_checked(model: type[models.Model], **parts: dict) -> ImportRow:
     return row
 
 
-def _keyed_rows(model: type[models.Model]) -> models.QuerySet:
+def _keyed_rows(model: type[models.Model], key_names) -> models.QuerySet:
     """The rows a natural key can match: those its unique constraint covers.
 
-    A rejected education record is outside the constraint, so an import adds the corrected
-    record beside it rather than reviving the rejected one outside the review's transition map.
+    A conditional constraint (a rejected education record is outside it) leaves such rows out,
+    so an import adds the corrected row beside them rather than reviving them outside their
+    transition map.
     """
-    if model is EducationRecord:
-        return model.objects.exclude(status=EducationStatus.REJECTED)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and set(constraint.fields) == set(
+            key_names
+        ):
+            if constraint.condition is not None:
+                return model.objects.filter(constraint.condition)
+            break
     return model.objects.all()
 
 
@@ -572,7 +578,7 @@ def _stored_rows(model: type[models.Model], rows: list[ImportRow]) -> dict[tuple
     attnames = [model._meta.get_field(name).attname for name in names]
     wanted = {_natural_key(row) for row in rows}
     candidates = (
-        _keyed_rows(model)
+        _keyed_rows(model, names)
         .filter(
             **{
                 f"{attname}__in": {key[index] for key in wanted}
@@ -600,7 +606,8 @@ def _import_row_upsert(
     compared instead.
     """
     skip_lookups = _relation_fields(model)
-    existing = _keyed_rows(model).select_for_update().filter(**row.key).order_by("pk").first()
+    stored = _keyed_rows(model, row.key).select_for_update().filter(**row.key).order_by("pk")
+    existing = stored.first()
     if existing is None:
         created = model(**row.key, **row.values, **row.create_only)
         created.full_clean(exclude=skip_lookups, validate_unique=False, validate_constraints=False)
@@ -609,9 +616,7 @@ def _import_row_upsert(
                 created.save(force_insert=True)
             return created, UpsertOutcome.CREATED, {}
         except IntegrityError:
-            existing = (
-                _keyed_rows(model).select_for_update().filter(**row.key).order_by("pk").first()
-            )
+            existing = stored.first()
             if existing is None:
                 raise
     previous = {
