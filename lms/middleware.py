@@ -1,4 +1,4 @@
-"""Request-wide policies: the user's time zone, the admin CSP, staff two-factor."""
+"""Request-wide policies: the user's time zone, role names, the admin CSP, staff two-factor."""
 
 import zoneinfo
 
@@ -30,6 +30,40 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class SessionRoleNamesMiddleware:
+    """Keep the signed-in user's role names in their session: most pages need them for the menu.
+
+    The copy is tagged with User.roles_version, which changes with any change to the user's
+    groups, so a stale copy is read again rather than trusted. Signing in writes the first copy
+    (lms.signals), while the session is being saved anyway.
+    """
+
+    SESSION_KEY = "lms_role_names"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def remember(cls, session, user, names) -> None:
+        entry = [user.roles_version, sorted(names)]
+        if session.get(cls.SESSION_KEY) != entry:
+            session[cls.SESSION_KEY] = entry
+
+    def __call__(self, request):
+        user = request.user
+        signed_in = user.is_authenticated
+        if signed_in:
+            kept = request.session.get(self.SESSION_KEY)
+            if kept and kept[0] == user.roles_version:
+                user._role_names = frozenset(kept[1])
+        response = self.get_response(request)
+        # Only for the same user (the view may have signed someone in or out), and only once
+        # the page has read the names.
+        if signed_in and request.user is user and hasattr(user, "_role_names"):
+            self.remember(request.session, user, user._role_names)
+        return response
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -88,6 +88,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped in the same transaction as any change to the user's groups (lms.signals), so a
+    # copy of the role names kept in the session can tell when it is out of date.
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +73,15 @@ def user_set_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     user.is_staff = Role.PROGRAMME_ADMIN in roles or user.is_superuser
     user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_names", None)
+
+
+def users_roles_changed(*, user_ids) -> None:
+    """Mark these users' role names as changed, so copies kept in sessions are re-read.
+
+    Called by lms.signals for every change to user groups, whichever screen or service made it,
+    inside that change's transaction.
+    """
+    User.objects.filter(pk__in=user_ids).update(roles_version=F("roles_version") + 1)
 
 
 def _validate_training_start(training_start: date | None, time_zone: str) -> None:
