@@ -6,6 +6,7 @@ courses.services, reads through courses.selectors.
 """
 
 import secrets
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -146,6 +147,23 @@ def new_invitation_code() -> str:
     # 10 characters from an unambiguous alphabet: easy to read out, hard to guess.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class PageTreeVersion(models.Model):
+    """One row whose token changes whenever any page is saved, moved or deleted.
+
+    Reads that keep page data between requests (courses.selectors) key it by this token, so
+    they re-read the pages after any change, whichever process made it. A token rather than a
+    counter: a database restored from a backup brings back the token of the pages it holds.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = "page tree version"
+
+    def __str__(self) -> str:
+        return str(self.token)
 
 
 class Cohort(models.Model):

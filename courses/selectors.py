@@ -12,7 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -29,11 +30,14 @@ from courses.models import (
     LiveSession,
     ModuleCompletion,
     ModulePage,
+    PageTreeVersion,
     ProgrammePage,
 )
 from lms.models import Role, User
 
 ZERO = Decimal("0")
+# What is kept in the cache is keyed by version stamps, so this only bounds memory.
+KEPT_SECONDS = 3600
 
 
 # Building blocks ---------------------------------------------------------------------------
@@ -302,13 +306,36 @@ class TraineeDashboard:
 
 
 def trainee_dashboard(*, trainee: User, activity_limit: int = 6) -> TraineeDashboard:
+    """The trainee's dashboard, kept in the cache until their learning records or pages change.
+
+    One query reads the two version stamps (User.learning_version, PageTreeVersion), which
+    change in the same transaction as anything the dashboard shows (courses.signals), so a
+    kept dashboard is never out of date; the dashboard is read afresh under new stamps.
+    """
+    stamps = (
+        User.objects.filter(pk=trainee.pk)
+        .annotate(page_tree=Subquery(PageTreeVersion.objects.values("token")[:1]))
+        .values_list("learning_version", "page_tree")
+        .first()
+    )
+    if stamps is None or stamps[1] is None:  # no version row: nothing can be kept safely
+        return _trainee_dashboard_read(trainee=trainee, activity_limit=activity_limit)
+    key = "courses:trainee-dashboard:{}:{}:{}:{}".format(trainee.pk, *stamps, activity_limit)
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = _trainee_dashboard_read(trainee=trainee, activity_limit=activity_limit)
+        cache.set(key, dashboard, KEPT_SECONDS)
+    return dashboard
+
+
+def _trainee_dashboard_read(*, trainee: User, activity_limit: int) -> TraineeDashboard:
     """Progress per enrolled programme, education hours and recent activity, in three queries.
 
     Plain values rather than page instances: the dashboard shows only titles and links, and
     building Wagtail pages (dozens of columns each) was most of its cost.
     """
     enrolments = list(
-        Enrolment.objects.filter(trainee=trainee)
+        Enrolment.objects.filter(trainee_id=trainee.pk)
         .order_by("enrolled_at")
         .values_list(
             "enrolled_at",

@@ -6,10 +6,12 @@ uniqueness is guaranteed by the database constraints on the models, and a lost r
 caught inside a savepoint and answered with the row that won.
 """
 
+import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from courses import rules, selectors
@@ -23,6 +25,7 @@ from courses.models import (
     LiveSession,
     ModuleCompletion,
     ModulePage,
+    PageTreeVersion,
     ProgrammePage,
 )
 from lms.models import Role, User
@@ -280,3 +283,22 @@ def journal_entry_delete(*, entry: JournalEntry, trainee: User) -> None:
     _check_author(entry=entry, trainee=trainee)
     # Block progress stays: the prompt was answered, and completions must not be rewritten.
     entry.delete()
+
+
+def trainees_learning_changed(*, trainee_ids) -> None:
+    """Mark these trainees' learning records as changed: what was derived from them is re-read.
+
+    courses.signals calls this for every enrolment or completion saved or deleted, and for a
+    renamed cohort's trainees, inside that change's transaction.
+    """
+    User.objects.filter(pk__in=trainee_ids).update(learning_version=F("learning_version") + 1)
+
+
+def page_tree_version_bump() -> None:
+    """Give the page tree a new token: pages kept between requests are read again.
+
+    courses.signals calls this for every page saved, moved or deleted, inside that change's
+    transaction, so a reader sees the new token and the new pages together.
+    """
+    if not PageTreeVersion.objects.update(token=uuid.uuid4()):
+        PageTreeVersion.objects.create()

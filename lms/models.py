@@ -91,6 +91,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Bumped in the same transaction as any change to the user's groups (lms.signals), so a
     # copy of the role names kept in the session can tell when it is out of date.
     roles_version = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped in the same transaction as any change to the user's enrolments or module
+    # completions (courses.signals), so what is derived from them can be kept until then.
+    learning_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

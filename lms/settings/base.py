@@ -106,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The kept trainee dashboards are keyed by version stamps, so each process's own memory is a
+# correct default. CACHE_URL (e.g. a Redis database) shares the cache between workers, which
+# Wagtail's site root paths need for a change of sites to reach every worker at once.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "lms.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
