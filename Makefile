@@ -90,6 +90,7 @@ serve-prod: install stack
 	done < "$(PROD_ENV_FILE)"; \
 	export DJANGO_SETTINGS_MODULE=lms.settings.production \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+		CACHE_URL="$${CACHE_URL:-$${CELERY_BROKER_URL%/*}/2}" CONN_MAX_AGE="$${CONN_MAX_AGE:-60}" \
 		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \

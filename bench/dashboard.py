@@ -39,7 +39,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="per URL (default 2000)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
     parser.add_argument("--max-seconds", type=float, default=90.0, help="time cap per URL")
-    parser.add_argument("--rounds", type=int, default=4, help="alternate the URLs this often")
+    # Each round opens new keep-alive connections, which gunicorn's workers take up unevenly
+    # (all four on one worker doubles every latency in that round); many short rounds average
+    # that chance out of the result instead of letting it decide a run.
+    parser.add_argument("--rounds", type=int, default=20, help="alternate the URLs this often")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     return parser.parse_args()
@@ -75,15 +78,21 @@ def recreate_database(stack_database_url: str, name: str) -> str:
 
 def use_stack_database(name: str) -> bool:
     """Point this process at a fresh database `name` on the stack; True if the stack was up."""
+    import redis
+
     stack, stack_was_running = stack_environment()
+    redis_server = stack["CELERY_BROKER_URL"].rsplit("/", 1)[0]
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=recreate_database(stack["DATABASE_URL"], name),
         # A broker database of its own: the emails the benchmarks queue never reach a worker.
-        CELERY_BROKER_URL=stack["CELERY_BROKER_URL"].rsplit("/", 1)[0] + "/15",
-        # Persistent database connections, as a production deployment would configure.
+        CELERY_BROKER_URL=f"{redis_server}/15",
+        # As a production deployment with several workers would configure: persistent
+        # database connections and a cache the workers share (emptied here).
         CONN_MAX_AGE="60",
+        CACHE_URL=f"{redis_server}/14",
     )
+    redis.Redis.from_url(os.environ["CACHE_URL"]).flushdb()
     return stack_was_running
 
 

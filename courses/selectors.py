@@ -7,7 +7,7 @@ per-trainee and per-cohort figures from Count/Sum/Max annotations.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import quote
@@ -303,6 +303,9 @@ class TraineeDashboard:
     education_hours: Decimal
     synchronous_hours: Decimal
     recent_activity: list[Activity]
+    # The cache key it is kept under (None when it could not be kept): what is rendered from
+    # it can be kept under the same key, as it changes exactly when the dashboard does.
+    kept_as: str | None = None
 
 
 def trainee_dashboard(*, trainee: User, activity_limit: int = 6) -> TraineeDashboard:
@@ -323,7 +326,9 @@ def trainee_dashboard(*, trainee: User, activity_limit: int = 6) -> TraineeDashb
     key = "courses:trainee-dashboard:{}:{}:{}:{}".format(trainee.pk, *stamps, activity_limit)
     dashboard = cache.get(key)
     if dashboard is None:
-        dashboard = _trainee_dashboard_read(trainee=trainee, activity_limit=activity_limit)
+        dashboard = replace(
+            _trainee_dashboard_read(trainee=trainee, activity_limit=activity_limit), kept_as=key
+        )
         cache.set(key, dashboard, KEPT_SECONDS)
     return dashboard
 

@@ -1,10 +1,12 @@
 """The dashboard for each role, and its query budget as data grows."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
+from courses.models import ModuleCompletion
 from courses.services import block_mark_done, enrolment_create, module_complete
 from lms.models import Role
 from lms.services import user_set_roles
@@ -65,6 +67,38 @@ def test_trainee_sees_progress_next_module_hours_and_activity(client):
     assert "Completed Module 1" in body
     assert "Enrolled in Resilience Coaching" in body
     assert "My cohorts" not in body
+
+
+def test_the_kept_page_follows_progress_and_is_never_another_trainees(client):
+    programme = make_programme(title="Resilience Coaching", modules=2)
+    first, second = modules_of(programme)
+    ana, ben = make_trainee(first_name="Ana"), make_trainee(first_name="Ben")
+    enrolment_create(trainee=ana, programme=programme)
+    complete(ana, first)
+    client.force_login(ana)
+    assert "1 of 2 modules done" in text_of(client.get(reverse("dashboard")))
+    client.force_login(ben)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "Welcome, Ben" in body and "You are not enrolled in a programme yet" in body
+    client.force_login(ana)
+    complete(ana, second)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "Welcome, Ana" in body and "2 of 2 modules done" in body
+
+
+def test_the_kept_page_shows_dates_in_the_trainees_current_time_zone(client):
+    trainee = make_trainee(time_zone="UTC")
+    programme = make_programme(modules=1)
+    enrolment_create(trainee=trainee, programme=programme)
+    completion = complete(trainee, modules_of(programme)[0])
+    late_evening = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+    ModuleCompletion.objects.filter(pk=completion.pk).update(completed_at=late_evening)
+    trainee.enrolments.update(enrolled_at=late_evening - timedelta(days=7))
+    client.force_login(trainee)
+    assert ">9 Mar 2026</time> · <a" in text_of(client.get(reverse("dashboard")))
+    trainee.time_zone = "Pacific/Auckland"  # already 10 March there
+    trainee.save(update_fields=["time_zone"])
+    assert ">10 Mar 2026</time> · <a" in text_of(client.get(reverse("dashboard")))
 
 
 def test_trainee_with_nothing_is_pointed_to_programmes(client):
