@@ -150,7 +150,7 @@ def new_invitation_code() -> str:
 
 
 class PageTreeVersion(models.Model):
-    """One row whose token changes whenever any page is saved, moved or deleted.
+    """One row whose token changes whenever any page is saved, moved or deleted, or a site is.
 
     Reads that keep page data between requests (courses.selectors) key it by this token, so
     they re-read the pages after any change, whichever process made it. A token rather than a

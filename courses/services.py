@@ -285,7 +285,7 @@ def journal_entry_delete(*, entry: JournalEntry, trainee: User) -> None:
     entry.delete()
 
 
-def trainees_learning_changed(*, trainee_ids) -> None:
+def trainees_learning_version_bump(*, trainee_ids) -> None:
     """Mark these trainees' learning records as changed: what was derived from them is re-read.
 
     courses.signals calls this for every enrolment or completion saved or deleted, and for a

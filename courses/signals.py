@@ -24,12 +24,12 @@ def page_tree_changed(**kwargs):
 
 
 def trainee_learning_changed(*, instance, **kwargs):
-    services.trainees_learning_changed(trainee_ids=[instance.trainee_id])
+    services.trainees_learning_version_bump(trainee_ids=[instance.trainee_id])
 
 
 def cohort_saved(*, instance, created, **kwargs):
     if not created:  # a new cohort has no trainees yet
-        services.trainees_learning_changed(
+        services.trainees_learning_version_bump(
             trainee_ids=Enrolment.objects.filter(cohort=instance).values("trainee_id")
         )
 

@@ -75,7 +75,7 @@ def user_set_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     user.__dict__.pop("_role_names", None)
 
 
-def users_roles_changed(*, user_ids) -> None:
+def users_roles_version_bump(*, user_ids) -> None:
     """Mark these users' role names as changed, so copies kept in sessions are re-read.
 
     Called by lms.signals for every change to user groups, whichever screen or service made it,

@@ -13,35 +13,32 @@ from lms import services
 from lms.middleware import SessionRoleNamesMiddleware
 from lms.models import User
 
-_CLEARED_USER_IDS = "_lms_cleared_user_ids"
-
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="lms_user_groups_changed")
 def user_groups_changed(*, instance, action, reverse, pk_set, **kwargs):
     if not reverse:  # user.groups.add/remove/set/clear: the instance is the user
         if action in ("post_add", "post_remove", "post_clear"):
-            services.users_roles_changed(user_ids=[instance.pk])
+            services.users_roles_version_bump(user_ids=[instance.pk])
         return
-    # group.user_set…: the instance is the group; a clear names no users afterwards.
+    # group.user_set…: the instance is the group. A clear names no users, so its members are
+    # marked just before (the clear runs in one transaction with its signals).
     if action == "pre_clear":
-        setattr(instance, _CLEARED_USER_IDS, list(instance.user_set.values_list("pk", flat=True)))
-    elif action == "post_clear":
-        services.users_roles_changed(user_ids=instance.__dict__.pop(_CLEARED_USER_IDS, []))
+        services.users_roles_version_bump(user_ids=instance.user_set.values("pk"))
     elif action in ("post_add", "post_remove"):
-        services.users_roles_changed(user_ids=pk_set)
+        services.users_roles_version_bump(user_ids=pk_set)
 
 
 @receiver(post_save, sender=Group, dispatch_uid="lms_group_renamed")
 def group_saved(*, instance, created, **kwargs):
     if not created:  # a rename changes every member's role names
-        services.users_roles_changed(user_ids=instance.user_set.values("pk"))
+        services.users_roles_version_bump(user_ids=instance.user_set.values("pk"))
 
 
 @receiver(pre_delete, sender=Group, dispatch_uid="lms_group_deleted")
 def group_deleted(*, instance, **kwargs):
     # The membership rows go with the group without an m2m signal; this runs in the same
     # transaction as the delete.
-    services.users_roles_changed(user_ids=instance.user_set.values("pk"))
+    services.users_roles_version_bump(user_ids=instance.user_set.values("pk"))
 
 
 @receiver(user_logged_in, dispatch_uid="lms_role_names_at_sign_in")
