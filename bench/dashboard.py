@@ -180,6 +180,15 @@ def machine_description() -> dict:
     }
 
 
+def served_description(args) -> dict:
+    """How the site was served, for the JSON report (use_stack_database and start_gunicorn)."""
+    return {
+        "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
+        "database": "PostgreSQL (.ci/stack, fsync off), CONN_MAX_AGE=60, prepared statements",
+        "cache": "Redis (.ci/stack), shared by the workers",
+    }
+
+
 def print_report(report: dict) -> None:
     print()
     print(f"{'URL':<16}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
@@ -243,8 +252,7 @@ def main() -> int:
         "machine": machine,
         "config": {
             **vars(args),
-            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
-            "database": "PostgreSQL (.ci/stack, fsync off), CONN_MAX_AGE=60",
+            **served_description(args),
             "dashboard_lists_the_programme": shows_programme,
         },
         **results,

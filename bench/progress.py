@@ -31,6 +31,7 @@ from bench.dashboard import (  # noqa: E402
     free_port,
     machine_description,
     migrate_bench_database,
+    served_description,
     start_gunicorn,
     stop_serving,
     use_stack_database,
@@ -231,8 +232,7 @@ def main() -> int:
         "machine": machine,
         "config": {
             **vars(args),
-            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
-            "database": "PostgreSQL (.ci/stack, fsync off), CONN_MAX_AGE=60",
+            **served_description(args),
             "data_build_seconds": round(build_seconds, 1),
         },
         **results,

@@ -355,7 +355,7 @@ def _trainee_dashboard_read(*, trainee: User, activity_limit: int) -> TraineeDas
     # Every completion (one row per module done, so bounded by the outlines): the done ticks,
     # the hours totals and the recent activity all come from this one query.
     completions = list(
-        ModuleCompletion.objects.filter(trainee=trainee)
+        ModuleCompletion.objects.filter(trainee_id=trainee.pk)
         .order_by("-completed_at")
         .values_list(
             "module_id",

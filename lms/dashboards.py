@@ -19,5 +19,6 @@ def dashboard(request):
         "trainer_cohorts": selectors.cohorts_for_trainer(trainer=user) if is_trainer else None,
         "shows_trainee": is_trainee,
         "shows_trainer": is_trainer,
+        "kept_seconds": selectors.KEPT_SECONDS,
     }
     return render(request, "lms/dashboard.html", context)

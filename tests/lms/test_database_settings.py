@@ -1,31 +1,19 @@
 """PostgreSQL connections prepare the statements they repeat, unless told not to."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from django.db import connection
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.project_process import run_python
+
 PRINT_OPTIONS = (
     "import json, lms.settings.base as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS')))"
 )
 
 
 def database_options(**env_overrides: str):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")}
-    env.update(env_overrides)
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", PRINT_OPTIONS],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_python("-c", PRINT_OPTIONS, **env_overrides)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 

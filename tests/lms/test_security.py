@@ -1,10 +1,7 @@
 """Security baseline: CSP on every page, templates that work under it, production settings."""
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +9,9 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
+from tests.project_process import run_manage
+
 TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
-PROJECT_DIR = Path(settings.BASE_DIR)
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -121,28 +119,6 @@ def test_project_templates_need_no_inline_script_style_or_remote_assets():
         if (found := csp_violations(path.read_text(encoding="utf-8")))
     }
     assert problems == {}, f"Templates that the Content-Security-Policy would break: {problems}"
-
-
-def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
-    # Nothing from this test process may leak in (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
-    leaky = {
-        "SECRET_KEY",
-        "DEBUG",
-        "ALLOWED_HOSTS",
-        "FIELD_ENCRYPTION_KEYS",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-    }
-    env = {key: value for key, value in os.environ.items() if key not in leaky}
-    env.update(env_overrides)
-    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_production_settings_pass_the_deployment_checklist():
