@@ -1,7 +1,10 @@
 import json
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -162,3 +165,12 @@ def test_seed_demo_is_idempotent(db, seed):
     first = _counts()
     seed()
     assert _counts() == first
+
+
+def test_every_login_in_the_readme_exists_after_seeding(db, seed):
+    seed()
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    emails = set(re.findall(r"`([a-z.]+@demo\.coach)`", readme))
+    assert len(emails) == 10
+    for email in emails:
+        assert User.objects.get(email=email).check_password("coach-demo-2026"), email
