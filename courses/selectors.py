@@ -13,9 +13,10 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Site
 
@@ -653,6 +654,31 @@ def attendance_register(*, session: LiveSession) -> list[AttendanceRow]:
         AttendanceRow(trainee=trainee, attended=attended.get(trainee.pk, False))
         for trainee in trainees
     ]
+
+
+@dataclass
+class RegistersToTake:
+    sessions: list[LiveSession]  # the first few, oldest first
+    count: int  # all of them
+
+
+REGISTERS_SHOWN = 5
+
+
+def registers_to_take(*, trainer: User, shown: int = REGISTERS_SHOWN) -> RegistersToTake:
+    """Live sessions of the trainer's cohorts that have ended with no attendance recorded.
+
+    One query: the total comes with each row (a window count), so it is right however many
+    there are while only `shown` rows are read.
+    """
+    sessions = list(
+        LiveSession.objects.filter(cohort__trainers=trainer, ends_at__lt=timezone.now())
+        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .select_related("module", "cohort")
+        .annotate(total=Window(Count("pk")))
+        .order_by("starts_at", "pk")[:shown]
+    )
+    return RegistersToTake(sessions=sessions, count=sessions[0].total if sessions else 0)
 
 
 # Journal -----------------------------------------------------------------------------------

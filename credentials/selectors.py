@@ -41,6 +41,8 @@ from credentials.models import (
     EducationStatus,
     EligibilityNotice,
     Engagement,
+    ImportJob,
+    ImportJobStatus,
     MentorSession,
     MentorSessionStatus,
     Pathway,
@@ -458,6 +460,35 @@ def open_applications() -> list[CredentialApplication]:
         CredentialApplication.objects.filter(status__in=OPEN_APPLICATION_STATUSES)
         .select_related("trainee", "pathway")
         .order_by("submitted_at", "pk")
+    )
+
+
+def mentor_sessions_to_confirm_count(*, mentor: User) -> int:
+    return MentorSession.objects.filter(mentor=mentor, status=MentorSessionStatus.LOGGED).count()
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """What waits for programme admins: three counts, three queries."""
+
+    applications: int
+    education_records: int
+    failed_imports: int  # within the last FAILED_IMPORTS_DAYS
+
+
+FAILED_IMPORTS_DAYS = 30
+
+
+def review_queue() -> ReviewQueue:
+    since = timezone.now() - dt.timedelta(days=FAILED_IMPORTS_DAYS)
+    return ReviewQueue(
+        applications=CredentialApplication.objects.filter(
+            status__in=OPEN_APPLICATION_STATUSES
+        ).count(),
+        education_records=EducationRecord.objects.filter(status=EducationStatus.PENDING).count(),
+        failed_imports=ImportJob.objects.filter(
+            status=ImportJobStatus.FAILED, created_at__gte=since
+        ).count(),
     )
 
 

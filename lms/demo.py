@@ -5,7 +5,7 @@ application itself could not produce.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -25,6 +25,7 @@ from courses.models import (
     ProgrammeIndexPage,
     ProgrammePage,
 )
+from lms.demo_records import demo_records_seed
 from lms.models import Credential, Profession, Role, User
 from lms.services import user_create
 
@@ -281,6 +282,9 @@ def _curriculum(tip_sheet: Document) -> list[tuple[str, list[tuple]]]:
     ]
 
 
+# The cohort's trainees started training the day the cohort started.
+COHORT_STARTED_DAYS_AGO = 120
+
 PEOPLE = [
     # (role, email, first, last, profession, specialty, credential, npi, training start offset)
     (
@@ -325,7 +329,7 @@ PEOPLE = [
         "Emergency medicine",
         Credential.NONE,
         "1234567893",
-        120,
+        COHORT_STARTED_DAYS_AGO,
     ),
     (
         Role.TRAINEE,
@@ -336,7 +340,7 @@ PEOPLE = [
         "Intensive care",
         Credential.NONE,
         "",
-        120,
+        COHORT_STARTED_DAYS_AGO,
     ),
     (
         Role.TRAINEE,
@@ -347,7 +351,7 @@ PEOPLE = [
         "Paediatrics",
         Credential.NONE,
         "",
-        120,
+        COHORT_STARTED_DAYS_AGO,
     ),
     (
         Role.TRAINEE,
@@ -358,7 +362,41 @@ PEOPLE = [
         "Physiotherapy",
         Credential.NONE,
         "",
-        120,
+        COHORT_STARTED_DAYS_AGO,
+    ),
+    # Outside the cohort: they took their coach training elsewhere and are at the credential end.
+    (
+        Role.TRAINEE,
+        "grace.mensah@demo.coach",
+        "Grace",
+        "Mensah",
+        Profession.PHYSICIAN,
+        "General practice",
+        Credential.NONE,
+        "",
+        730,
+    ),
+    (
+        Role.TRAINEE,
+        "omar.haddad@demo.coach",
+        "Omar",
+        "Haddad",
+        Profession.PHYSICIAN,
+        "Cardiology",
+        Credential.NONE,
+        "",
+        730,
+    ),
+    (
+        Role.TRAINEE,
+        "ruth.adeyemi@demo.coach",
+        "Ruth",
+        "Adeyemi",
+        Profession.NURSE,
+        "Oncology nursing",
+        Credential.NONE,
+        "",
+        730,
     ),
 ]
 
@@ -449,25 +487,50 @@ def _cohort(programme: ProgrammePage, trainer: User) -> Cohort:
     cohort, _ = Cohort.objects.get_or_create(
         programme=programme,
         name="Spring 2026 cohort",
-        defaults={"invitation_code": DEMO_COHORT_CODE, "starts_on": date(2026, 3, 2)},
+        defaults={
+            "invitation_code": DEMO_COHORT_CODE,
+            # The day the cohort's trainees started training (PEOPLE).
+            "starts_on": timezone.localdate() - timedelta(days=COHORT_STARTED_DAYS_AGO),
+        },
     )
     cohort.trainers.add(trainer)
     return cohort
 
 
+# (module title, days from today, location, join link): one session of each live module has
+# taken place (its register is taken for the first, still to take for the second) and one of
+# each is coming up online.
+LIVE_SESSIONS = [
+    ("Group coaching", -28, "Teaching room 3", ""),
+    ("Burnout and resilience coaching", -7, "Teaching room 3", ""),
+    ("Group coaching", 7, "Online", "https://meet.example.org/spring26-group-coaching"),
+    ("Burnout and resilience coaching", 14, "Online", "https://meet.example.org/spring26-burnout"),
+]
+
+
+def _session_location(place: str, join_url: str) -> str:
+    return f"{place}: {join_url}" if join_url else place
+
+
 def _live_sessions(cohort: Cohort, modules: list[ModulePage]) -> list[LiveSession]:
+    """The cohort's sessions, dated from today; a session is known by its module and place."""
+    by_title = {module.title: module for module in modules}
+    today = timezone.localdate()
     sessions = []
-    first_start = datetime(2026, 4, 14, 16, 0, tzinfo=UTC)
-    for number, module in enumerate(m for m in modules if m.is_synchronous):
-        session = LiveSession.objects.filter(module=module, cohort=cohort).first()
+    for title, days, place, join_url in LIVE_SESSIONS:
+        module = by_title[title]
+        location = _session_location(place, join_url)
+        session = LiveSession.objects.filter(
+            module=module, cohort=cohort, location=location
+        ).first()
         if session is None:
-            starts_at = first_start + timedelta(weeks=2 * number)
+            starts_at = datetime.combine(today + timedelta(days=days), time(16), tzinfo=UTC)
             session = course_services.live_session_create(
                 module=module,
                 cohort=cohort,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=module.estimated_minutes),
-                location="Teaching room 3, or the cohort video-call link",
+                location=location,
             )
         sessions.append(session)
     return sessions
@@ -488,7 +551,10 @@ def _progress(
     sessions: list[LiveSession],
     done: int,
 ) -> None:
-    sessions_by_module = {session.module_id: session for session in sessions}
+    # Attendance is recorded at a session that has taken place: the first of its module.
+    sessions_by_module = {}
+    for session in sorted(sessions, key=lambda session: session.starts_at):
+        sessions_by_module.setdefault(session.module_id, session)
     for module in modules[:done]:
         for block in module.body:
             if block.block_type == "reflection_prompt":
@@ -525,6 +591,7 @@ def demo_seed() -> list[DemoLogin]:
         _enrol(trainee, cohort)
         if trainee.module_completions.count() < done:
             _progress(trainee, cohort, modules, trainer, sessions, done)
+    demo_records_seed(users=users)
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")
         for role, email, first, last, *_ in PEOPLE

@@ -2,17 +2,30 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import ModuleCompletion
-from courses.services import block_mark_done, enrolment_create, module_complete
+from courses.models import LiveSession, ModuleCompletion
+from courses.services import attendance_record, block_mark_done, enrolment_create, module_complete
+from credentials.models import (
+    ApplicationStatus,
+    CredentialApplication,
+    EducationRecord,
+    ImportJob,
+    ImportJobStatus,
+    MentorSession,
+    MentorSessionStatus,
+)
+from credentials.selectors import FAILED_IMPORTS_DAYS, pathway_by_code
 from lms.models import Role
 from lms.services import user_set_roles
 from tests.factories.courses import (
     enrol_many_trainees,
     make_cohort,
+    make_live_session,
     make_programme,
     modules_of,
     required_block_ids,
@@ -21,11 +34,15 @@ from tests.factories.people import make_mentor, make_programme_admin, make_train
 
 pytestmark = pytest.mark.django_db
 
-# Whatever the number of programmes, modules, completions or trainees: session, user and
-# the dashboard's own (role names come from the session). A trainee's dashboard is kept
-# between requests: one query for its version stamps, three more after any change (and one
-# for Wagtail's site root paths, which a new process reads once).
-DASHBOARD_QUERY_BUDGET = 5
+# Whatever the number of programmes, modules, completions, trainees or waiting items: session,
+# user and the dashboard's own (role names come from the session): a trainer's cohorts, their
+# modules, their completions and the registers to take; a mentor's sessions to confirm; a
+# programme admin's three counts (applications, education records, failed imports). A
+# trainee's dashboard is kept between requests: one query for its version stamps, three more
+# after any change (and one for Wagtail's site root paths, which a new process reads once).
+TRAINER_DASHBOARD_QUERIES = 6
+MENTOR_DASHBOARD_QUERIES = 3
+PROGRAMME_ADMIN_DASHBOARD_QUERIES = 5
 TRAINEE_DASHBOARD_KEPT_QUERIES = 3
 TRAINEE_DASHBOARD_FRESH_QUERIES = 7
 
@@ -139,13 +156,194 @@ def test_user_with_both_roles_sees_both(client):
     assert "My learning" in body and "My cohorts" in body
 
 
-def test_admin_and_mentor_get_helpful_empty_states(client):
-    client.force_login(make_programme_admin())
+def test_user_without_a_role_is_told_to_ask_for_access(client):
+    user = make_trainee()
+    user_set_roles(user=user, roles=())
+    client.force_login(user)
     body = text_of(client.get(reverse("dashboard")))
-    assert 'href="/cms/"' in body and "back office" in body
+    assert "Nothing to show here yet" in body and "Ask your programme team" in body
+
+
+def logged_sessions(*, mentor, count: int, status=MentorSessionStatus.LOGGED):
+    trainee = make_trainee()
+    MentorSession.objects.bulk_create(
+        MentorSession(
+            trainee=trainee,
+            mentor=mentor,
+            mentor_credential=mentor.credential_held,
+            date=timezone.localdate() - timedelta(days=1 + index),
+            hours=Decimal(1),
+            status=status,
+        )
+        for index in range(count)
+    )
+
+
+def test_mentor_starts_with_the_sessions_to_confirm(client):
+    mentor = make_mentor(credential_held="PCC")
+    logged_sessions(mentor=mentor, count=2)
+    logged_sessions(mentor=mentor, count=1, status=MentorSessionStatus.CONFIRMED)
+    logged_sessions(mentor=make_mentor(credential_held="PCC"), count=4)  # another mentor's
+    client.force_login(mentor)
+    body = text_of(client.get(reverse("dashboard")))
+    assert '<span class="stat">2</span> <span class="stat-label">sessions to confirm' in body
+    assert f'href="{reverse("credentials:mentor_sessions_led")}">Sessions I led' in body
+    assert "Nothing to show here yet" not in body
+
+
+def test_mentor_with_nothing_waiting_is_told_so(client):
     client.force_login(make_mentor())
     body = text_of(client.get(reverse("dashboard")))
-    assert "Nothing to show here yet" in body
+    assert "No sessions are waiting for you" in body
+    assert f'href="{reverse("credentials:mentor_sessions_led")}">Sessions I led' in body
+
+
+def waiting_for_admins(count: int, *, age_days: int = 1) -> None:
+    """`count` open applications, pending education records and failed imports."""
+    acc = pathway_by_code(code="acc")
+    trainees = [make_trainee() for _ in range(count)]
+    CredentialApplication.objects.bulk_create(
+        CredentialApplication(trainee=trainee, pathway=acc, as_of="2026-01-01", snapshot={})
+        for trainee in trainees
+    )
+    EducationRecord.objects.bulk_create(
+        EducationRecord(
+            trainee=trainee,
+            title="Coaching skills",
+            provider="Coaching School",
+            completed_on="2026-01-01",
+            hours=Decimal(10),
+            certificate="education-certificates/x.pdf",
+        )
+        for trainee in trainees
+    )
+    ImportJob.objects.bulk_create(
+        ImportJob(
+            kind="people",
+            file="imports/people.csv",
+            status=ImportJobStatus.FAILED,
+            created_at=timezone.now() - timedelta(days=age_days),
+        )
+        for _ in range(count)
+    )
+
+
+def test_programme_admin_starts_with_what_waits_for_review(client):
+    waiting_for_admins(3)
+    waiting_for_admins(2, age_days=FAILED_IMPORTS_DAYS + 1)  # old failed imports are not news
+    ImportJob.objects.create(kind="people", file="imports/ok.csv", status=ImportJobStatus.SUCCEEDED)
+    CredentialApplication.objects.filter(pk=CredentialApplication.objects.first().pk).update(
+        status=ApplicationStatus.APPROVED
+    )
+    client.force_login(make_programme_admin())
+    body = text_of(client.get(reverse("dashboard")))
+    assert '<p class="stat">4</p> <p class="stat-label">credential applications to review' in body
+    assert '<p class="stat">5</p> <p class="stat-label">education records to review' in body
+    assert (
+        '<p class="stat">3</p> <p class="stat-label">imports stopped with errors in the last'
+        in body
+    )
+    assert f'href="{reverse("credentials:application_list")}">Review applications' in body
+    education = reverse("admin:credentials_educationrecord_changelist")
+    assert f'href="{education}?status__exact=pending">Review education records' in body
+    imports = reverse("admin:credentials_importjob_changelist")
+    assert f'href="{imports}?status__exact=failed">See failed imports' in body
+    assert 'href="/cms/"' in body
+    assert "Nothing to show here yet" not in body
+
+
+def test_the_links_open_the_waiting_work_for_the_programme_admin(client):
+    waiting_for_admins(1)
+    client.force_login(make_programme_admin())
+    education = reverse("admin:credentials_educationrecord_changelist")
+    imports = reverse("admin:credentials_importjob_changelist")
+    for url in (
+        reverse("credentials:application_list"),
+        f"{education}?status__exact=pending",
+        f"{imports}?status__exact=failed",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "?e=1" not in response.get("Location", "")
+
+
+def past_sessions(*, cohort, module, count: int, days_ago: int = 2):
+    starts_at = timezone.now() - timedelta(days=days_ago)
+    return LiveSession.objects.bulk_create(
+        LiveSession(
+            module=module,
+            cohort=cohort,
+            starts_at=starts_at - timedelta(hours=index),
+            ends_at=starts_at - timedelta(hours=index) + timedelta(minutes=45),
+            location="Room 101",
+        )
+        for index in range(count)
+    )
+
+
+def test_trainer_starts_with_the_registers_to_take(client):
+    trainer = make_trainer()
+    programme = make_programme(modules=2, synchronous_every=2)
+    live_module = modules_of(programme)[1]
+    cohort = make_cohort(programme=programme, trainers=[trainer], name="Autumn cohort")
+    trainee = make_trainee()
+    enrolment_create(trainee=trainee, programme=programme, invitation_code=cohort.invitation_code)
+    waiting, taken = past_sessions(cohort=cohort, module=live_module, count=2)
+    attendance_record(session=taken, trainee=trainee, attended=True, recorded_by=trainer)
+    make_live_session(module=live_module, cohort=cohort, days_ahead=7)  # not yet held
+    other = make_cohort(programme=programme, name="Someone else's cohort")
+    past_sessions(cohort=other, module=live_module, count=1)
+    client.force_login(trainer)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "1 live session ended with no attendance recorded" in body
+    assert f'href="{reverse("courses:attendance", args=[waiting.pk])}">Record attendance' in body
+    assert reverse("courses:attendance", args=[taken.pk]) not in body
+    assert "Someone else" not in body
+    assert "My cohorts" in body and "Autumn cohort" in body
+
+
+def test_trainer_with_every_register_taken_is_told_so(client):
+    trainer = make_trainer()
+    make_cohort(programme=make_programme(modules=1), trainers=[trainer])
+    client.force_login(trainer)
+    body = text_of(client.get(reverse("dashboard")))
+    assert "Every live session that has ended has its attendance recorded" in body
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_mentor_dashboard_query_count_is_constant(client, django_assert_max_num_queries, count):
+    mentor = make_mentor(credential_held="PCC")
+    logged_sessions(mentor=mentor, count=count)
+    client.force_login(mentor)
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(MENTOR_DASHBOARD_QUERIES):
+        response = client.get(reverse("dashboard"))
+    assert f'<span class="stat">{count}</span>' in text_of(response)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_programme_admin_dashboard_query_count_is_constant(
+    client, django_assert_max_num_queries, count
+):
+    waiting_for_admins(count)
+    client.force_login(make_programme_admin())
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(PROGRAMME_ADMIN_DASHBOARD_QUERIES):
+        response = client.get(reverse("dashboard"))
+    assert text_of(response).count(f'<p class="stat">{count}</p>') == 3
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_trainer_registers_query_count_is_constant(client, django_assert_max_num_queries, count):
+    trainer = make_trainer()
+    programme = make_programme(modules=2, synchronous_every=2)
+    cohort = make_cohort(programme=programme, trainers=[trainer])
+    past_sessions(cohort=cohort, module=modules_of(programme)[1], count=count)
+    client.force_login(trainer)
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(TRAINER_DASHBOARD_QUERIES):
+        response = client.get(reverse("dashboard"))
+    assert f"{count} live session{'s' if count > 1 else ''} ended" in text_of(response)
 
 
 @pytest.mark.parametrize("modules", [1, 50])
@@ -176,6 +374,6 @@ def test_trainer_dashboard_query_count_is_constant(client, django_assert_max_num
         )
     client.force_login(trainer)
     client.get(reverse("dashboard"))
-    with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
+    with django_assert_max_num_queries(TRAINER_DASHBOARD_QUERIES):
         response = client.get(reverse("dashboard"))
     assert "33%" in text_of(response)
