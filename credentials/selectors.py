@@ -572,6 +572,6 @@ def people_by_email(*, emails: Iterable[str]) -> dict[str, User]:
     found = {}
     for person in people:
         # Fill User.role_names' cache from the prefetch, so has_role() costs no query per row.
-        person._role_names = frozenset(group.name for group in person.groups.all())
+        person.cache_role_names(group.name for group in person.groups.all())
         found[person.email] = person
     return found

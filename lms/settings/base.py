@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.apps.WagtailUsersConfig",  # wagtail.users with our user editor
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
