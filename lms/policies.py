@@ -93,11 +93,17 @@ def is_programme_admin(user: User) -> bool:
 
 
 def can_review_applications(user: User) -> bool:
+    """Review credential applications, which issues awards, and revoke awards."""
     return is_programme_admin(user)
 
 
 def can_review_education(user: User) -> bool:
-    """Approve or reject external education, record assessment results, revoke awards."""
+    """Approve or reject external education and record assessment results."""
+    return is_programme_admin(user)
+
+
+def can_run_imports(user: User) -> bool:
+    """Start imports in the back office and follow their jobs."""
     return is_programme_admin(user)
 
 
