@@ -30,7 +30,8 @@ def user_groups_changed(*, instance, action, reverse, pk_set, **kwargs):
         instance._members_before_clear = list(instance.user_set.values_list("pk", flat=True))
         services.users_roles_version_bump(user_ids=instance._members_before_clear)
     elif action == "post_clear":
-        services.users_staff_status_sync(user_ids=instance.__dict__.pop("_members_before_clear"))
+        members = instance.__dict__.pop("_members_before_clear", [])
+        services.users_staff_status_sync(user_ids=members)
     elif action in ("post_add", "post_remove"):
         services.users_roles_version_bump(user_ids=pk_set)
         services.users_staff_status_sync(user_ids=pk_set)
