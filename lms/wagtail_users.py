@@ -1,14 +1,20 @@
-"""The Wagtail user editor (/cms/users/), held to lms.policies: only a superuser grants admin
-power there, and someone else may not edit an account that holds it.
+"""The Wagtail user editor (/cms/users/) and its bulk actions, held to lms.policies: only a
+superuser grants admin power there, and someone else may not edit an account that holds it.
 
 Wagtail 8 takes its user screens from the `user_viewset` of the wagtailusers app config
-(lms.apps.WagtailUsersConfig points it here).
+(lms.apps.WagtailUsersConfig points it here); lms.wagtail_hooks registers the bulk actions
+below in place of Wagtail's own.
 """
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
+from wagtail.users.views.bulk_actions import (
+    AssignRoleBulkAction,
+    DeleteBulkAction,
+    SetActiveStateBulkAction,
+)
 
 from lms import policies
 
@@ -72,3 +78,29 @@ class UserViewSet(users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return GuardedUserEditForm if for_update else GuardedUserCreationForm
+
+
+# Bulk actions on the user list --------------------------------------------------------------
+
+
+class _GuardedBulkAction:
+    """Accounts the signed-in person may not change are listed as ones they cannot act on."""
+
+    def check_perm(self, obj):
+        return super().check_perm(obj) and policies.may_change_account(self.request.user, obj)
+
+
+class GuardedAssignRoleBulkAction(_GuardedBulkAction, AssignRoleBulkAction):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["role"].queryset = policies.groups_grantable_by(self.request.user)
+        form.fields["role"].error_messages["invalid_choice"] = policies.GRANT_REFUSED_MESSAGE
+        return form
+
+
+class GuardedDeleteBulkAction(_GuardedBulkAction, DeleteBulkAction):
+    pass
+
+
+class GuardedSetActiveStateBulkAction(_GuardedBulkAction, SetActiveStateBulkAction):
+    pass

@@ -166,6 +166,42 @@ def test_a_superuser_can_grant_both_in_the_wagtail_editor(client, settings, supe
     assert not target.is_superuser and not target.is_staff
 
 
+def bulk_url(action: str, *users) -> str:
+    ids = "&".join(f"id={user.pk}" for user in users)
+    return reverse("wagtail_bulk_action", args=["lms", "user", action]) + f"?{ids}&next=/cms/"
+
+
+def test_the_assign_role_bulk_action_refuses_admin_groups_from_a_programme_admin(
+    client, settings, superuser
+):
+    admin = make_programme_admin()
+    target = make_trainee()
+    sign_in_with_code(client, admin, settings)
+    for granted in (group(Role.PROGRAMME_ADMIN), Group.objects.get(name="Editors")):
+        response = client.post(bulk_url("assign_role", target), {"role": granted.pk})
+        assert response.status_code == 200
+        assert policies.GRANT_REFUSED_MESSAGE in response.content.decode()
+    assert set(target.groups.values_list("name", flat=True)) == {Role.TRAINEE.value}
+    assert not User.objects.get(pk=target.pk).is_staff
+    # A plain role is fine; a superuser's account is left out of any bulk action.
+    response = client.post(bulk_url("assign_role", target), {"role": group(Role.MENTOR).pk})
+    assert response.status_code == 302 and target.has_role(Role.MENTOR)
+    client.post(bulk_url("set_active_state", superuser), {"mark_as_active": "False"})
+    superuser.refresh_from_db()
+    assert superuser.is_active
+
+
+def test_a_superuser_assigns_the_admin_role_in_bulk(client, settings, superuser):
+    target = make_trainee()
+    sign_in_with_code(client, superuser, settings)
+    response = client.post(
+        bulk_url("assign_role", target), {"role": group(Role.PROGRAMME_ADMIN).pk}
+    )
+    assert response.status_code == 302
+    target = User.objects.get(pk=target.pk)
+    assert target.has_role(Role.PROGRAMME_ADMIN) and target.is_staff
+
+
 # The Django admin ------------------------------------------------------------------------------
 
 
