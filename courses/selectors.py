@@ -34,7 +34,8 @@ from courses.models import (
     PageTreeVersion,
     ProgrammePage,
 )
-from lms.models import Role, User
+from lms import policies
+from lms.models import User
 
 ZERO = Decimal("0")
 # What is kept in the cache is keyed by version stamps, so this only bounds memory.
@@ -446,22 +447,20 @@ def _module_rows_of_programmes(programme_paths: dict[int, str]) -> dict[int, lis
 
 def may_view_cohorts(*, user: User) -> bool:
     """Trainers and programme admins work with cohorts; everyone else is refused outright."""
-    return user.is_superuser or bool(
-        user.role_names & {Role.TRAINER.value, Role.PROGRAMME_ADMIN.value}
-    )
+    return policies.can_work_with_cohorts(user)
 
 
 def cohort_for_staff(*, user: User, cohort_id: int) -> Cohort | None:
     """The cohort if this user trains it or is a programme admin; otherwise None."""
     cohorts = Cohort.objects.select_related("programme")
-    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+    if not policies.sees_every_trainee(user):
         cohorts = cohorts.filter(trainers=user)
     return cohorts.filter(pk=cohort_id).first()
 
 
 def live_session_for_staff(*, user: User, session_id: int) -> LiveSession | None:
     sessions = LiveSession.objects.select_related("cohort", "module")
-    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+    if not policies.sees_every_trainee(user):
         sessions = sessions.filter(cohort__trainers=user)
     return sessions.filter(pk=session_id).first()
 

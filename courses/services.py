@@ -28,6 +28,7 @@ from courses.models import (
     PageTreeVersion,
     ProgrammePage,
 )
+from lms import policies
 from lms.models import Role, User
 
 INVALID_CODE_MESSAGE = (
@@ -167,7 +168,7 @@ def module_complete(*, trainee: User, module: ModulePage) -> ModuleCompletion:
 
 
 def _may_manage_cohort(*, user: User, cohort: Cohort) -> bool:
-    if user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN):
+    if policies.sees_every_trainee(user):
         return True
     return user.has_role(Role.TRAINER) and cohort.trainers.filter(pk=user.pk).exists()
 

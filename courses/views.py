@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses import selectors, services
 from courses.forms import AttendanceForm, EnrolmentForm, JournalEntryForm, ReflectionForm
 from courses.models import ModulePage, ProgrammePage
+from lms import policies
+from lms.forms import posted_data
 from lms.models import Role
 
 # Programme and module actions ---------------------------------------------------------------
@@ -138,30 +140,23 @@ def module_complete(request, page_id: int):
     return redirect(f"{module.get_url(request)}#module-status")
 
 
-def _posted(request):
-    """The submitted data for a POST (even an empty one), None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
 # Journal -------------------------------------------------------------------------------------
 
 
-def _require_trainee(request) -> None:
-    if not request.user.has_role(Role.TRAINEE):
-        raise PermissionDenied("The journal is for trainees.")
+TRAINEES_ONLY = "The journal is for trainees."
 
 
 def _own_entry_or_404(request, entry_id: int):
-    entry = selectors.journal_entry_of(trainee=request.user, entry_id=entry_id)
-    if entry is None:
-        raise Http404("No such journal entry.")
-    return entry
+    return policies.found_or_404(
+        selectors.journal_entry_of(trainee=request.user, entry_id=entry_id),
+        "No such journal entry.",
+    )
 
 
 @login_required
 @require_GET
 def journal_list(request):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     entries = selectors.journal_entries_for(trainee=request.user)
     return render(request, "courses/journal/list.html", {"entries": entries})
 
@@ -169,8 +164,8 @@ def journal_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def journal_create(request):
-    _require_trainee(request)
-    form = JournalEntryForm(_posted(request))
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
+    form = JournalEntryForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.journal_entry_create(trainee=request.user, **form.cleaned_data)
@@ -189,7 +184,7 @@ def journal_create(request):
 @require_http_methods(["GET", "POST"])
 def journal_edit(request, entry_id: int):
     entry = _own_entry_or_404(request, entry_id)
-    form = JournalEntryForm(_posted(request), instance=entry)
+    form = JournalEntryForm(posted_data(request), instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
             services.journal_entry_update(entry=entry, trainee=request.user, **form.cleaned_data)
@@ -254,7 +249,7 @@ def attendance(request, session_id: int):
     if session is None:
         raise Http404("No such session among your cohorts.")
     register = selectors.attendance_register(session=session)
-    form = AttendanceForm(_posted(request), register=register)
+    form = AttendanceForm(posted_data(request), register=register)
     if request.method == "POST" and form.is_valid():
         present = set(form.cleaned_data["attended"])
         try:

@@ -29,6 +29,7 @@ from import_export.results import RowResult
 from credentials import selectors, services
 from credentials.models import AssessmentKind, Engagement, ImportKind
 from credentials.services import ImportRow
+from lms import policies
 from lms.models import Credential, Role, User
 from lms.services import UpsertOutcome, person_upsert
 
@@ -337,6 +338,11 @@ class RecordResource(resources.Resource):
         return {attribute: [message]} if message else {}
 
 
+ADMIN_ROW_REFUSED_MESSAGE = (
+    "Only a superuser can import programme admins: ask a superuser to import this file."
+)
+
+
 class PeopleResource(RecordResource):
     kind = ImportKind.PEOPLE
     natural_key = ("email",)
@@ -372,6 +378,8 @@ class PeopleResource(RecordResource):
     )
 
     def check_row(self, row):
+        if row.role == Role.PROGRAMME_ADMIN and not policies.may_grant_admin_power(self.actor):
+            return {"role": [ADMIN_ROW_REFUSED_MESSAGE]}
         if row.training_start is not None and row.role != Role.TRAINEE:
             return {"training_start": ["Only trainees have a training start date: leave it empty."]}
         return {}
@@ -385,6 +393,7 @@ class PeopleResource(RecordResource):
             role=row.role,
             credential=row.credential,
             training_start=row.training_start,
+            actor=self.actor,
         )
         self.outcomes[outcome] += 1
 

@@ -47,6 +47,7 @@ from credentials.models import (
     MentorSessionStatus,
     Pathway,
 )
+from lms import policies
 from lms.models import Role, User
 
 # The coaching-log columns the rules read. Contact details and notes are never among them, so
@@ -272,7 +273,7 @@ def education_records_page(*, trainee: User, page_number=1) -> Page:
 def education_record_for_certificate(*, user: User, record_id: int) -> EducationRecord | None:
     """The record whose certificate `user` may download: their own, or any for an admin."""
     records = EducationRecord.objects.exclude(certificate="")
-    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
+    if not policies.sees_every_trainee(user):
         records = records.filter(trainee=user)
     return records.filter(pk=record_id).first()
 
@@ -292,10 +293,6 @@ def default_pathway(*, pathways: list[Pathway], credential_held: str) -> Pathway
     return above[0] if above else (pathways[-1] if pathways else None)
 
 
-def is_programme_admin(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)
-
-
 def progress_subject(*, viewer: User, trainee_id: int) -> User | None:
     """The trainee whose progress `viewer` asks for, if they may see it; otherwise None.
 
@@ -303,7 +300,7 @@ def progress_subject(*, viewer: User, trainee_id: int) -> User | None:
     trainee themself; anyone else gets None, so the page answers 404 and reveals nothing.
     """
     trainees = User.objects.filter(pk=trainee_id, groups__name=Role.TRAINEE.value)
-    if viewer.pk == trainee_id or is_programme_admin(viewer):
+    if viewer.pk == trainee_id or policies.sees_every_trainee(viewer):
         return trainees.first()
     if viewer.has_role(Role.TRAINER):
         return trainees.filter(enrolments__cohort__trainers=viewer).distinct().first()
@@ -515,7 +512,7 @@ def award_by_code(*, code: str) -> Award | None:
 def award_certificate_for(*, viewer: User, code: str) -> Award | None:
     """The award if `viewer` holds it or is a programme admin; otherwise None."""
     award = award_by_code(code=code)
-    if award is None or not (award.trainee_id == viewer.pk or is_programme_admin(viewer)):
+    if award is None or not (award.trainee_id == viewer.pk or policies.sees_every_trainee(viewer)):
         return None
     return award
 
@@ -603,6 +600,6 @@ def people_by_email(*, emails: Iterable[str]) -> dict[str, User]:
     found = {}
     for person in people:
         # Fill User.role_names' cache from the prefetch, so has_role() costs no query per row.
-        person._role_names = frozenset(group.name for group in person.groups.all())
+        person.cache_role_names(group.name for group in person.groups.all())
         found[person.email] = person
     return found

@@ -45,6 +45,7 @@ from credentials.models import (
     Pathway,
     Source,
 )
+from lms import policies
 from lms.models import Role, User
 from lms.services import UpsertOutcome, email_enqueue
 
@@ -86,10 +87,6 @@ MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
 EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
     EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
 }
-
-
-def _is_programme_admin(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)
 
 
 def _require_trainee(user: User, activity: str) -> None:
@@ -428,7 +425,7 @@ def education_record_submit(
 def education_record_review(
     *, record: EducationRecord, reviewer: User, approve: bool, note: str = ""
 ) -> EducationRecord:
-    if not _is_programme_admin(reviewer):
+    if not policies.can_review_education(reviewer):
         raise PermissionError("Only programme admins review education records.")
     note = (note or "").strip()
     if not approve and not note:
@@ -486,7 +483,7 @@ def assessment_result_record(
     A given exam score decides the outcome: a `passed` that disagrees with it is refused
     rather than guessed at, since one of the two was typed wrongly.
     """
-    if not _is_programme_admin(recorded_by):
+    if not policies.can_review_education(recorded_by):
         raise PermissionError("Only programme admins record assessment results.")
     _require_trainee(trainee, "have assessment results")
     if problems := assessment_outcome_problems(kind=kind, passed=passed, score=score):
@@ -1018,7 +1015,7 @@ def application_transition(
 
     Approving issues the award in the same transaction.
     """
-    if not _is_programme_admin(actor):
+    if not policies.can_review_applications(actor):
         raise ValidationError("Only programme admins review credential applications.")
     # Lock and re-read: of two admins acting at once, the second sees the first one's change.
     current = (
@@ -1113,7 +1110,7 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
 @transaction.atomic
 def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     """Revoke an award; revoking a revoked award changes nothing (the first reason stands)."""
-    if not _is_programme_admin(actor):
+    if not policies.can_review_applications(actor):
         raise ValidationError("Only programme admins can revoke an award.")
     reason = reason.strip()
     if not reason:

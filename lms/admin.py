@@ -1,5 +1,6 @@
 """Django admin for people. Roles are chosen as roles (not raw groups) and saved through
-lms.services.user_set_roles, which also keeps is_staff in step with the Programme admin role."""
+lms.services.user_set_roles; is_staff follows the roles by itself (User.save). Only a superuser
+grants admin power here (lms.policies)."""
 
 from django import forms
 from django.contrib import admin
@@ -8,6 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 
+from lms import policies
 from lms.models import Role, User
 from lms.services import user_set_roles
 
@@ -19,6 +21,23 @@ class RolesFieldMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Programme admins can also use the back office (/cms/ and this admin).",
     )
+    actor = None  # the signed-in admin, set by UserAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not policies.may_grant_admin_power(self.actor):
+            roles = self.fields["roles"]
+            plain = policies.PLAIN_ROLE_NAMES
+            roles.choices = [(value, label) for value, label in Role.choices if value in plain]
+            roles.help_text = policies.GRANT_REFUSED_MESSAGE
+            roles.error_messages["invalid_choice"] = policies.GRANT_REFUSED_MESSAGE
+
+    def clean_roles(self):
+        current = self.instance.role_names if self.instance.pk else ()
+        names = policies.group_names_after_edit(
+            actor=self.actor, current=current, chosen=self.cleaned_data["roles"]
+        )
+        return [value for value in Role.values if value in names]
 
 
 class UserAddForm(RolesFieldMixin, auth_forms.AdminUserCreationForm):
@@ -85,19 +104,23 @@ class UserAdmin(auth_admin.UserAdmin):
         ),
     )
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser may make (or unmake) another superuser.
-        if request.user.is_superuser:
+        if policies.may_grant_admin_power(request.user):
             return self.readonly_fields
         return (*self.readonly_fields, "is_superuser")
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not policies.may_change_account(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not policies.may_change_account(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -115,4 +138,4 @@ class UserAdmin(auth_admin.UserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         roles = tuple(Role(value) for value in form.cleaned_data.get("roles", ()))
-        user_set_roles(user=form.instance, roles=roles)
+        user_set_roles(user=form.instance, roles=roles, actor=request.user)

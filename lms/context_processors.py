@@ -1,3 +1,4 @@
+from lms import policies
 from lms.models import Role
 
 
@@ -12,5 +13,6 @@ def roles(request):
         "is_trainee": Role.TRAINEE in names,
         "is_trainer": Role.TRAINER in names,
         "is_mentor": Role.MENTOR in names,
-        "is_programme_admin": Role.PROGRAMME_ADMIN in names or user.is_superuser,
+        "is_programme_admin": policies.is_programme_admin(user),
+        "holds_admin_power": policies.holds_admin_power(user),
     }

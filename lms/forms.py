@@ -27,6 +27,12 @@ MISMATCH_MESSAGE = "The two passwords don't match. Type the same password in bot
 _LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")
 
 
+def posted_data(request):
+    """The submitted data for a POST (even an empty one), None for a GET: a form bound to it
+    is checked only when something was sent."""
+    return request.POST if request.method == "POST" else None
+
+
 @functools.cache
 def time_zone_choices() -> tuple[tuple[str, str], ...]:
     zones = sorted(

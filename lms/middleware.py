@@ -1,14 +1,15 @@
-"""Request-wide policies: the user's time zone, role names, the admin CSP, staff two-factor."""
+"""Request-wide policies: the user's time zone, role names, the admin CSP, two-factor sign-in."""
 
 import zoneinfo
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+
+from lms import policies
 
 # The Wagtail and Django admins ship inline scripts and styles we do not control.
 ADMIN_PREFIXES = ("/cms/", "/django-admin/")
@@ -57,12 +58,12 @@ class SessionRoleNamesMiddleware:
         if signed_in:
             kept = request.session.get(self.SESSION_KEY)
             if kept and kept[0] == user.roles_version:
-                user._role_names = frozenset(kept[1])
+                user.cache_role_names(kept[1])
         response = self.get_response(request)
         # Only for the same user (the view may have signed someone in or out), and only once
         # the page has read the names.
-        if signed_in and request.user is user and hasattr(user, "_role_names"):
-            self.remember(request.session, user, user._role_names)
+        if signed_in and request.user is user and user.cached_role_names() is not None:
+            self.remember(request.session, user, user.cached_role_names())
         return response
 
 
@@ -81,15 +82,24 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 class StaffTwoFactorMiddleware:
-    """With STAFF_REQUIRE_2FA on, staff must confirm a one-time code before any admin screen."""
+    """With STAFF_REQUIRE_2FA on, an account holding admin power (lms.policies) confirms a
+    one-time code before any page, not only the admin screens.
+
+    Every page, rather than a list of admin views: most of what such a session shows uses that
+    power (the dashboard's admin panels, applications, anyone's progress and certificates,
+    import jobs, trainer pages), and a view added later is covered without anyone
+    remembering to. Only the two-factor pages themselves and signing out stay open.
+    """
+
+    OPEN_URL_NAMES = ("two_factor_verify", "two_factor_setup", "logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.STAFF_REQUIRE_2FA and request.path_info.startswith(ADMIN_PREFIXES):
-            user = request.user
-            if user.is_authenticated and user.is_staff and not user.is_verified():
-                query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('two_factor_verify')}?{query}")
+        if policies.second_factor_missing(request.user) and request.path_info not in {
+            reverse(name) for name in self.OPEN_URL_NAMES
+        }:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('two_factor_verify')}?{query}")
         return self.get_response(request)

@@ -1,5 +1,7 @@
 """People: the custom user model. Email is the login."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -111,6 +113,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def save(self, *args, **kwargs):
+        # is_staff is derived, never chosen: whatever screen, import or shell writes the user,
+        # it ends up true exactly for superusers and programme admins. Group changes do not go
+        # through here; lms.signals saves the user's is_staff after each of them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not {"is_staff", "is_superuser"}.isdisjoint(update_fields):
+            self.is_staff = self.derived_staff_status()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
+
+    def derived_staff_status(self) -> bool:
+        """Superusers and programme admins use the Django admin, which needs is_staff."""
+        if self.is_superuser:
+            return True
+        # Asked of the database, not of the role-name cache, which may predate a change.
+        return self.pk is not None and (
+            self.groups.filter(name=Role.PROGRAMME_ADMIN.value).exists()
+        )
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
@@ -123,6 +145,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def role_names(self) -> frozenset[str]:
         # Cached on the instance: templates ask several times per page.
-        if not hasattr(self, "_role_names"):
-            self._role_names = frozenset(self.groups.values_list("name", flat=True))
+        if self.cached_role_names() is None:
+            self.cache_role_names(self.groups.values_list("name", flat=True))
         return self._role_names
+
+    def cached_role_names(self) -> frozenset[str] | None:
+        return self.__dict__.get("_role_names")
+
+    def cache_role_names(self, names: Iterable[str] | None) -> None:
+        """The one writer of the role-name cache. Callers that already hold the names (the
+        session's copy, a prefetch) fill it; None forgets it, so the next read asks again."""
+        if names is None:
+            self.__dict__.pop("_role_names", None)
+        else:
+            self._role_names = frozenset(names)

@@ -21,6 +21,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lms import policies
 from lms.models import Role, User
 from lms.tasks import send_email
 from lms.validators import validate_not_in_future
@@ -49,8 +50,10 @@ def user_create(
     first_name: str,
     last_name: str,
     roles: tuple[Role, ...] = (Role.TRAINEE,),
+    actor: User | None = None,
     **profile,
 ) -> User:
+    """`actor` is who creates the account (see user_set_roles)."""
     user = User(email=email, first_name=first_name, last_name=last_name, **profile)
     if password:
         user.set_password(password)
@@ -58,21 +61,38 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
-    user_set_roles(user=user, roles=roles)
+    user_set_roles(user=user, roles=roles, actor=actor)
     return user
 
 
 @transaction.atomic
-def user_set_roles(*, user: User, roles: tuple[Role, ...]) -> None:
-    groups = list(Group.objects.filter(name__in=[role.value for role in roles]))
-    missing = {role.value for role in roles} - {group.name for group in groups}
+def user_set_roles(*, user: User, roles: tuple[Role, ...], actor: User | None = None) -> None:
+    """Give `user` exactly these roles; groups that are not roles (Wagtail's Editors...) stay.
+
+    `actor` is the person making the change on a screen, None an operator at the command line
+    (a management command, the demo seed). Only a superuser or an operator may give or take
+    away the Programme admin role. is_staff follows by itself (User.save, lms.signals).
+    """
+    wanted = {role.value for role in roles}
+    before = set(user.groups.values_list("name", flat=True))
+    if not policies.admin_roles_change_allowed(
+        actor=actor, before=before & set(Role.values), after=wanted
+    ):
+        raise ValidationError({"roles": policies.GRANT_REFUSED_MESSAGE}, code="grant_refused")
+    groups = list(Group.objects.filter(name__in=wanted | (before - set(Role.values))))
+    missing = wanted - {group.name for group in groups}
     if missing:
         raise ValueError(f"Role groups missing (run migrations): {sorted(missing)}")
     user.groups.set(groups)
-    # Programme admins work in the Wagtail and Django admins, which need is_staff.
-    user.is_staff = Role.PROGRAMME_ADMIN in roles or user.is_superuser
-    user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_role_names", None)
+
+
+def users_staff_status_sync(*, user_ids) -> None:
+    """Save these users' derived is_staff (User.save) after a change to their groups.
+
+    Called by lms.signals for every change to user groups, inside that change's transaction.
+    """
+    for user in User.objects.filter(pk__in=user_ids):
+        user.save(update_fields=["is_staff"])
 
 
 def users_roles_version_bump(*, user_ids) -> None:
@@ -257,12 +277,14 @@ def person_upsert(
     role: Role,
     credential: str | None = None,
     training_start: date | None = None,
+    actor: User | None = None,
 ) -> tuple[User, UpsertOutcome]:
     """Create or update one person from the people import; the email is the natural key.
 
     The role is added to the roles the person already has (an import never takes a role away).
     An empty credential or training start keeps what the person already has, so a file that
-    lacks them cannot wipe a trainee's own dates.
+    lacks them cannot wipe a trainee's own dates. `actor` is who runs the import (None: an
+    operator at the command line); only a superuser's import may give the Programme admin role.
     """
     email = User.objects.normalize_email(email.strip()).lower()
     if training_start is not None and role != Role.TRAINEE:
@@ -283,6 +305,7 @@ def person_upsert(
                     first_name=first_name,
                     last_name=last_name,
                     roles=(role,),
+                    actor=actor,
                     **profile,
                 )
             return person, UpsertOutcome.CREATED
@@ -302,7 +325,7 @@ def person_upsert(
         person.save(update_fields=changed)
     if not person.has_role(role):
         held = [Role(name) for name in person.role_names if name in Role.values]
-        user_set_roles(user=person, roles=(*held, role))
+        user_set_roles(user=person, roles=(*held, role), actor=actor)
         changed.append("roles")
     return person, UpsertOutcome.UPDATED if changed else UpsertOutcome.UNCHANGED
 

@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from lms import policies
 from lms.forms import (
     EmailAuthenticationForm,
     PlainPasswordChangeForm,
@@ -141,8 +142,8 @@ def _next_url(request, default: str) -> str:
 
 
 def _staff_user(request):
-    if not request.user.is_staff:
-        raise PermissionDenied("Two-factor sign-in is for staff accounts.")
+    if not policies.holds_admin_power(request.user):
+        raise PermissionDenied("Two-factor sign-in is for accounts with back-office rights.")
     return request.user
 
 

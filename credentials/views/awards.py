@@ -19,6 +19,7 @@ from credentials.certificates import credential_title
 from credentials.engine import format_date
 from credentials.models import ApplicationStatus
 from credentials.views.progress import render_progress
+from lms import policies
 from lms.forms import PlainFormMixin
 from lms.models import Role
 
@@ -52,8 +53,7 @@ class ReviewForm(PlainFormMixin, forms.Form):
 @login_required
 @require_POST
 def application_submit(request):
-    if not request.user.has_role(Role.TRAINEE):
-        raise PermissionDenied("Only trainees apply for a credential.")
+    policies.require_role(request.user, Role.TRAINEE, "Only trainees apply for a credential.")
     pathway = selectors.pathway_by_code(code=request.POST.get("pathway", ""))
     if pathway is None:
         messages.error(request, "Choose the credential to apply for: ACC, PCC or MCC.")
@@ -76,7 +76,7 @@ def application_submit(request):
 
 
 def _require_programme_admin(request) -> None:
-    if not selectors.is_programme_admin(request.user):
+    if not policies.can_review_applications(request.user):
         raise PermissionDenied("Only programme admins review credential applications.")
 
 

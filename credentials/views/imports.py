@@ -11,13 +11,14 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from credentials.models import ImportJob, ImportJobStatus
+from lms import policies
 
 RUNNING_STATUSES = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
 
 
 def _job_for(request, pk: int) -> ImportJob:
     # Jobs belong to the back office: anyone else is told the page does not exist.
-    if not request.user.is_staff:
+    if not policies.can_run_imports(request.user):
         raise Http404
     return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
 

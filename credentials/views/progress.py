@@ -5,13 +5,13 @@ A trainee sees /progress/; programme admins and the trainers of a trainee's coho
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from credentials import selectors
+from lms import policies
 from lms.models import Role, User
 
 TEMPLATE = "credentials/progress/page.html"
@@ -38,8 +38,9 @@ def render_progress(request, trainee: User, *, pathway_code: str | None, status:
 @login_required
 @require_GET
 def progress_own(request):
-    if not request.user.has_role(Role.TRAINEE):
-        raise PermissionDenied("The progress page is for trainees working toward a credential.")
+    policies.require_role(
+        request.user, Role.TRAINEE, "The progress page is for trainees working toward a credential."
+    )
     return render_progress(request, request.user, pathway_code=request.GET.get("pathway"))
 
 

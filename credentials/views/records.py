@@ -10,7 +10,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,20 +28,11 @@ from credentials.forms import (
     SpreadsheetUploadForm,
 )
 from credentials.models import ImportKind
+from lms import policies
+from lms.forms import posted_data
 from lms.models import Role
 
-
-def _require_role(request, role: Role, message: str) -> None:
-    if not request.user.has_role(role):
-        raise PermissionDenied(message)
-
-
-def _require_trainee(request) -> None:
-    _require_role(request, Role.TRAINEE, "Practice records are kept by trainees.")
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
+TRAINEES_ONLY = "Practice records are kept by trainees."
 
 
 def _page_number(request):
@@ -52,16 +43,16 @@ def _page_number(request):
 
 
 def _own_entry_or_404(request, entry_id: int):
-    entry = selectors.coaching_log_entry_of(trainee=request.user, entry_id=entry_id)
-    if entry is None:
-        raise Http404("No such entry in your coaching log.")
-    return entry
+    return policies.found_or_404(
+        selectors.coaching_log_entry_of(trainee=request.user, entry_id=entry_id),
+        "No such entry in your coaching log.",
+    )
 
 
 @login_required
 @require_GET
 def coaching_log(request):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     context = {
         "page": selectors.coaching_log_page(
             trainee=request.user, page_number=_page_number(request)
@@ -74,8 +65,8 @@ def coaching_log(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_create(request):
-    _require_trainee(request)
-    form = CoachingLogEntryForm(_posted(request))
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
+    form = CoachingLogEntryForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.coaching_log_entry_create(trainee=request.user, **form.entry_fields())
@@ -95,11 +86,11 @@ def coaching_log_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_edit(request, entry_id: int):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     entry = _own_entry_or_404(request, entry_id)
     initial = {name: getattr(entry, name) for name in services.COACHING_LOG_FIELDS}
     form = CoachingLogEntryForm(
-        _posted(request), initial={**initial, "version": entry.version}, editing=True
+        posted_data(request), initial={**initial, "version": entry.version}, editing=True
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +116,7 @@ def coaching_log_edit(request, entry_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_delete(request, entry_id: int):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     entry = _own_entry_or_404(request, entry_id)
     if request.method == "POST":
         services.coaching_log_entry_delete(entry=entry, trainee=request.user)
@@ -143,7 +134,7 @@ EXPORT_CONTENT_TYPES = {
 @login_required
 @require_GET
 def coaching_log_export(request, file_format: str):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     if file_format not in EXPORT_CONTENT_TYPES:
         raise Http404("Download the log as csv or xlsx.")
     content = imports.export_coaching_log(trainee=request.user, file_format=file_format)
@@ -191,8 +182,8 @@ def _upload_page(request, form, status: int):
 @require_http_methods(["GET", "POST"])
 def coaching_log_import(request):
     """Upload a spreadsheet and see what importing it would do; nothing is saved yet."""
-    _require_trainee(request)
-    form = SpreadsheetUploadForm(_posted(request), request.FILES or None)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
+    form = SpreadsheetUploadForm(posted_data(request), request.FILES or None)
     if request.method != "POST":
         return _upload_page(request, form, status=200)
     if not form.is_valid():
@@ -235,7 +226,7 @@ def coaching_log_import(request):
 @login_required
 @require_POST
 def coaching_log_import_confirm(request):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     pending = request.session.get(PENDING_IMPORT_KEY)
     if not pending or not secrets.compare_digest(pending["token"], request.POST.get("token", "")):
         messages.error(
@@ -275,9 +266,9 @@ def coaching_log_import_confirm(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_sessions(request):
-    _require_trainee(request)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
     form = MentorSessionForm(
-        _posted(request), mentors=selectors.mentors_to_choose(trainee=request.user)
+        posted_data(request), mentors=selectors.mentors_to_choose(trainee=request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,14 +297,14 @@ def mentor_sessions(request):
 
 
 def _require_mentor(request) -> None:
-    _require_role(request, Role.MENTOR, "This page is for mentors.")
+    policies.require_role(request.user, Role.MENTOR, "This page is for mentors.")
 
 
 def _led_session_or_404(request, session_id: int):
-    session = selectors.mentor_session_led_by(mentor=request.user, session_id=session_id)
-    if session is None:
-        raise Http404("No such session among those you led.")
-    return session
+    return policies.found_or_404(
+        selectors.mentor_session_led_by(mentor=request.user, session_id=session_id),
+        "No such session among those you led.",
+    )
 
 
 def _dispute_prefix(session) -> str:
@@ -394,8 +385,8 @@ def mentor_session_dispute(request, session_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def education_records(request):
-    _require_trainee(request)
-    form = EducationRecordForm(_posted(request), request.FILES or None)
+    policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
+    form = EducationRecordForm(posted_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.education_record_submit(trainee=request.user, **form.cleaned_data)
@@ -425,8 +416,8 @@ def education_records(request):
 @require_GET
 def education_certificate(request, record_id: int):
     user = request.user
-    if not (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN)):
-        _require_trainee(request)
+    if not policies.sees_every_trainee(user):
+        policies.require_role(user, Role.TRAINEE, TRAINEES_ONLY)
     record = selectors.education_record_for_certificate(user=user, record_id=record_id)
     if record is None:
         raise Http404("No such certificate.")

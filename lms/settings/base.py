@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.apps.WagtailUsersConfig",  # wagtail.users with our user editor
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -197,7 +197,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "lms.forms.login_throttle_username"
 
-# Staff two-factor: programme admins confirm a TOTP code before /cms/ and /django-admin/.
+# Two-factor sign-in: accounts holding admin power (lms.policies) confirm a TOTP code first.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Coach Academy"
 
