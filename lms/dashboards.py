@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from courses import selectors
 from credentials import selectors as credential_selectors
+from lms import policies
 from lms.models import Role
 
 
@@ -16,7 +17,7 @@ def dashboard(request):
     is_trainee = user.has_role(Role.TRAINEE)
     is_trainer = user.has_role(Role.TRAINER)
     is_mentor = user.has_role(Role.MENTOR)
-    is_programme_admin = credential_selectors.is_programme_admin(user)
+    is_programme_admin = policies.can_review_applications(user)
     context = {
         "trainee_view": selectors.trainee_dashboard(trainee=user) if is_trainee else None,
         "trainer_cohorts": selectors.cohorts_for_trainer(trainer=user) if is_trainer else None,
