@@ -17,11 +17,12 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.parsers import expat
 
 import tablib
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from credentials.models import CoachingLogEntry, Engagement, ImportKind
@@ -32,6 +33,16 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 # Cells read per row of an .xlsx: far more than any layout has, and a bound on a crafted file.
 MAX_COLUMNS = 100
+# An .xlsx is a zip of XML: a few hundred KB can unpack to gigabytes of cells. These bounds are
+# checked by a streaming scan before openpyxl reads the workbook, so memory and time per
+# request stay small whatever the file holds. A real log is far inside all of them.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_PACKING_RATIO = 100  # unpacked / packed size of one part; sheets pack 5 to 30 times
+MAX_XLSX_PARTS = 500
+MAX_XLSX_CELLS = 500_000
+MAX_XLSX_CELLS_PER_ROW = 1_000
+MAX_XLSX_SHARED_STRINGS = 500_000
+XLSX_SCAN_CHUNK = 64 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
 # First bytes of files people pick by mistake, which would otherwise read as garbled text.
 NOT_SPREADSHEET_SIGNATURES = (
@@ -176,14 +187,133 @@ def _csv_lines(content: bytes) -> list[list[str]]:
     return lines
 
 
+XLSX_DAMAGED = (
+    "This .xlsx file cannot be read: it is damaged or not an Excel workbook. Open it in "
+    "Excel and save it again, or save it as CSV UTF-8."
+)
+
+
+def _xlsx_too_large(what: str) -> ImportFileError:
+    return ImportFileError(
+        f"This .xlsx file is too large to import: {what}. Delete the empty or unused rows, "
+        "columns and sheets, or save it as CSV UTF-8 and upload that."
+    )
+
+
+def _check_xlsx_size(content: bytes) -> None:
+    """Refuse a workbook that would take too much memory or time, before it is parsed.
+
+    First the zip's own directory (declared sizes, packing ratio), then one streaming pass over
+    every sheet and the shared strings that counts cells without keeping any. Sizes the zip
+    declares are not trusted: the pass stops at the byte limit whatever was declared.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(XLSX_DAMAGED) from None
+    if len(parts) > MAX_XLSX_PARTS:
+        raise _xlsx_too_large(f"it has more than {MAX_XLSX_PARTS} parts")
+    if sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED_BYTES:
+        raise _xlsx_too_large(
+            f"it unpacks to more than {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB"
+        )
+    for part in parts:
+        if part.file_size > MAX_XLSX_PACKING_RATIO * max(part.compress_size, 1024):
+            raise _xlsx_too_large("it is packed far tighter than any spreadsheet (a zip bomb?)")
+    bytes_left = [MAX_XLSX_UNPACKED_BYTES]  # shared by the parts, as they really unpack
+    for part in parts:
+        name = part.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            _scan_xlsx_part(archive, part, bytes_left, _SheetCounter())
+        elif name == "xl/sharedStrings.xml":
+            _scan_xlsx_part(archive, part, bytes_left, _SharedStringCounter())
+
+
+class _SheetCounter:
+    """Counts a sheet's cells as the XML streams past; raises at the first bound crossed."""
+
+    cells = 0
+    row_cells = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        if name == "row":
+            self.row_cells = 0
+        elif name == "c":
+            self.cells += 1
+            self.row_cells += 1
+            if self.row_cells > MAX_XLSX_CELLS_PER_ROW:
+                raise _xlsx_too_large(f"a row has more than {MAX_XLSX_CELLS_PER_ROW:,} cells")
+            if self.cells > MAX_XLSX_CELLS:
+                raise _xlsx_too_large(f"a sheet has more than {MAX_XLSX_CELLS:,} cells")
+        elif name == "dimension":
+            self.check_dimension(attributes.get("ref", ""))
+
+    @staticmethod
+    def check_dimension(ref: str) -> None:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.upper())
+        except (ValueError, TypeError):
+            return  # a missing or odd dimension: the cell count still bounds the sheet
+        columns = (max_col or 1) - (min_col or 1) + 1
+        rows = (max_row or 1) - (min_row or 1) + 1
+        if columns > MAX_XLSX_CELLS_PER_ROW:
+            raise _xlsx_too_large(f"it is more than {MAX_XLSX_CELLS_PER_ROW:,} columns wide")
+        if rows * columns > MAX_XLSX_CELLS:
+            raise _xlsx_too_large(f"a sheet spans more than {MAX_XLSX_CELLS:,} cells")
+
+
+class _SharedStringCounter:
+    strings = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        if name == "sst" and _whole_number(attributes.get("uniqueCount")) > MAX_XLSX_SHARED_STRINGS:
+            raise _xlsx_too_large(f"it has more than {MAX_XLSX_SHARED_STRINGS:,} texts")
+        if name == "si":
+            self.strings += 1
+            if self.strings > MAX_XLSX_SHARED_STRINGS:
+                raise _xlsx_too_large(f"it has more than {MAX_XLSX_SHARED_STRINGS:,} texts")
+
+
+def _whole_number(text) -> int:
+    return int(text) if isinstance(text, str) and text.isdigit() else 0
+
+
+def _scan_xlsx_part(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, bytes_left: list[int], counter
+) -> None:
+    """Stream one XML part through expat, calling `counter.start(local_name, attributes)`."""
+
+    def start(name, attributes):
+        counter.start(name.rpartition(":")[2], attributes)
+
+    def refuse_doctype(*args):
+        raise ImportFileError(XLSX_DAMAGED)  # workbooks have no DTD; entities could expand
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(XLSX_SCAN_CHUNK):
+                bytes_left[0] -= len(chunk)
+                if bytes_left[0] < 0:
+                    raise _xlsx_too_large(
+                        f"it unpacks to more than {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB"
+                    )
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(XLSX_DAMAGED) from None
+
+
 def _xlsx_lines(content: bytes) -> list[list[str]]:
+    _check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            "This .xlsx file cannot be read: it is damaged or not an Excel workbook. Open it in "
-            "Excel and save it again, or save it as CSV UTF-8."
-        ) from None
+        raise ImportFileError(XLSX_DAMAGED) from None
     try:
         sheet = workbook.worksheets[0]
         lines = []
