@@ -2,7 +2,9 @@
 
 Thin views: they parse a form, call credentials.services or credentials.selectors and render.
 Someone else's record answers 404 (its existence is not revealed); a role that never uses a
-page gets 403; a rejected form comes back with status 400 and plain-English messages.
+page gets 403; a rejected form comes back with status 400 and plain-English messages. Pages
+with client names, contact details or notes, every export and every certificate download are
+`never_cache` (Cache-Control: no-store): no browser or proxy keeps a copy.
 """
 
 import base64
@@ -17,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from credentials import imports, selectors, services
@@ -58,6 +61,7 @@ def _own_entry_or_404(request, entry_id: int):
     return entry
 
 
+@never_cache
 @login_required
 @require_GET
 def coaching_log(request):
@@ -71,6 +75,7 @@ def coaching_log(request):
     return render(request, "credentials/records/coaching_log.html", context)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_create(request):
@@ -92,6 +97,7 @@ def coaching_log_create(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_edit(request, entry_id: int):
@@ -122,6 +128,7 @@ def coaching_log_edit(request, entry_id: int):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_delete(request, entry_id: int):
@@ -140,6 +147,7 @@ EXPORT_CONTENT_TYPES = {
 }
 
 
+@never_cache
 @login_required
 @require_GET
 def coaching_log_export(request, file_format: str):
@@ -187,6 +195,7 @@ def _upload_page(request, form, status: int):
     return render(request, "credentials/records/import_upload.html", {"form": form}, status=status)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_import(request):
@@ -232,6 +241,7 @@ def coaching_log_import(request):
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def coaching_log_import_confirm(request):
@@ -421,6 +431,7 @@ def education_records(request):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def education_certificate(request, record_id: int):
