@@ -30,6 +30,7 @@ from credentials.resources import (
     RESOURCES,
     CoachingLogResource,
     RecordResource,
+    own_log_heading,
     spreadsheet_text,
 )
 from lms.models import User
@@ -118,10 +119,12 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class Table:
-    """A spreadsheet's cells as text: `headings` from row 1, `rows` from row 2 on."""
+    """A spreadsheet's cells as text: `headings` from row `heading_row` (1 unless title rows
+    sit above it), `rows` from the row after it on."""
 
     headings: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    heading_row: int = 1
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -135,6 +138,51 @@ def read_table(uploaded_file) -> Table:
 
     Accepts a Django UploadedFile or an open binary file. Raises ImportFileError.
     """
+    return _table(_lines(uploaded_file))
+
+
+# Rows above the headings of ICF's template (a title, the coach's name and credential).
+MAX_TITLE_ROWS = 20
+
+
+def read_own_coaching_log(uploaded_file) -> Table:
+    """A trainee's own coaching log as coaches keep it in ICF's Excel template (DESIGN §4).
+
+    Title or coach rows above the heading row and a totals row below the data are skipped, and
+    ICF's heading variants ("Contact Information", "Pro-bono Hours", ...) read as the import's
+    own. Row numbers stay those the spreadsheet shows.
+    """
+    lines = _lines(uploaded_file)
+    heading_index = next(
+        (
+            index
+            for index, cells in enumerate(lines[: MAX_TITLE_ROWS + 1])
+            if {"client name", "start date"} <= {own_log_heading(cell) for cell in cells}
+        ),
+        0,
+    )
+    lines = lines[heading_index:]
+    while lines and not any(cell.strip() for cell in lines[-1]):
+        lines.pop()
+    if len(lines) > 1 and _is_totals_row(lines[0], lines[-1]):
+        lines.pop()
+    table = _table(lines, heading_row=heading_index + 1)
+    labels = {column.column_name: column.label for column in CoachingLogResource.columns()}
+    return Table(
+        headings=tuple(labels.get(own_log_heading(heading), heading) for heading in table.headings),
+        rows=table.rows,
+        heading_row=table.heading_row,
+    )
+
+
+def _is_totals_row(headings: list[str], cells: list[str]) -> bool:
+    """A row under the data that sums the hours: a cell starting "Total", no start date."""
+    names = [own_log_heading(heading) for heading in headings]
+    start = cells[names.index("start date")] if "start date" in names[: len(cells)] else ""
+    return not start.strip() and any(cell.strip().lower().startswith("total") for cell in cells)
+
+
+def _lines(uploaded_file) -> list[list[str]]:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_BYTES:
         raise _too_big()
@@ -153,7 +201,7 @@ def read_table(uploaded_file) -> Table:
         raise ImportFileError(NOT_A_SPREADSHEET)
     else:
         lines = _csv_lines(content)
-    return _table(lines)
+    return lines
 
 
 def _too_big() -> ImportFileError:
@@ -346,7 +394,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table(lines: list[list[str]]) -> Table:
+def _table(lines: list[list[str]], heading_row: int = 1) -> Table:
     while lines and not any(cell.strip() for cell in lines[-1]):
         lines.pop()  # spreadsheets often end with empty rows
     if not lines:
@@ -354,12 +402,12 @@ def _table(lines: list[list[str]]) -> Table:
     headings = [cell.strip() for cell in lines[0]]
     width = len(headings)
     rows = []
-    for number, cells in enumerate(lines[1:], start=2):
+    for number, cells in enumerate(lines[1:], start=heading_row + 1):
         cells = [cell.strip() for cell in cells]
         if any(cells[width:]):
             raise ImportFileError(
-                f"Row {number} has more cells than there are column headings in row 1. Check for "
-                "a comma inside a value that is not between quote marks."
+                f"Row {number} has more cells than there are column headings in row "
+                f"{heading_row}. Check for a comma inside a value that is not between quote marks."
             )
         rows.append(tuple(cells[:width]) + ("",) * (width - len(cells)))
     if not rows:
@@ -373,12 +421,13 @@ def _table(lines: list[list[str]]) -> Table:
             kept.append(index)
         elif any(row[index] for row in rows):
             raise ImportFileError(
-                f"Column {get_column_letter(index + 1)} has values but no heading in row 1. "
-                "Give it a heading or delete it."
+                f"Column {get_column_letter(index + 1)} has values but no heading in row "
+                f"{heading_row}. Give it a heading or delete it."
             )
     return Table(
         headings=tuple(headings[index] for index in kept),
         rows=[tuple(row[index] for index in kept) for row in rows],
+        heading_row=heading_row,
     )
 
 
@@ -393,10 +442,14 @@ def _listed(labels: Iterable[str]) -> str:
     return ", ".join(labels)
 
 
-def check_headings(*, kind: str, table: Table) -> None:
-    """Raise ImportFileError when the headings do not fit this kind of import."""
+def check_headings(*, kind: str, table: Table, own_log: bool = False) -> None:
+    """Raise ImportFileError when the headings do not fit this kind of import.
+
+    `own_log`: a trainee's own coaching log, which needs no Coach Email column.
+    """
     resource = _resource_class(kind)
     columns = resource.columns()
+    optional = resource.own_log_optional_headings if own_log else ()
     names = [_normal(heading) for heading in table.headings]
     repeated = sorted({heading for heading in table.headings if names.count(_normal(heading)) > 1})
     if repeated:
@@ -406,7 +459,9 @@ def check_headings(*, kind: str, table: Table) -> None:
     missing = [
         column.label
         for column in columns
-        if column.heading_required and column.column_name not in names
+        if column.heading_required
+        and column.column_name not in names
+        and column.column_name not in optional
     ]
     expected = _listed(column.label for column in columns)
     problems = []
@@ -417,8 +472,8 @@ def check_headings(*, kind: str, table: Table) -> None:
     if problems:
         label = ImportKind(kind).label.lower()
         raise ImportFileError(
-            " ".join(problems) + f" Row 1 of a {label} file holds the headings {expected} "
-            "(in any order, in any case)."
+            " ".join(problems) + f" Row {table.heading_row} of a {label} file holds the "
+            f"headings {expected} (in any order, in any case)."
         )
 
 
@@ -436,21 +491,30 @@ def import_records(
     dry_run: bool,
     actor: User | None = None,
     only_trainee: User | None = None,
+    date_order: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import every row or none; returns the counts or every row's errors.
 
     Raises ImportFileError when the headings are wrong. With `only_trainee` (a trainee's own
-    coaching-log import) every row must be that trainee's. `progress(done, total)` is called
-    about every 1% of the rows.
+    coaching-log import) every row must be that trainee's and the Coach Email column may be
+    left out. `date_order` (resources.DATE_ORDERS) also reads dates typed as 31/12/2025;
+    without it dates are YYYY-MM-DD (or date cells). `progress(done, total)` is called about
+    every 1% of the rows.
     """
-    check_headings(kind=kind, table=table)
+    check_headings(kind=kind, table=table, own_log=only_trainee is not None)
     resource_class = _resource_class(kind)
     if only_trainee is not None and resource_class is not CoachingLogResource:
         raise ValueError("Trainees import only their own coaching log.")
     dataset = tablib.Dataset(headers=[_normal(heading) for heading in table.headings])
     dataset.extend(table.rows)
-    resource = resource_class(actor=actor, only_trainee=only_trainee, progress=progress)
+    resource = resource_class(
+        actor=actor,
+        only_trainee=only_trainee,
+        date_order=date_order,
+        heading_row=table.heading_row,
+        progress=progress,
+    )
     report = ImportReport(kind=kind, dry_run=dry_run, total_rows=len(table))
     with transaction.atomic():
         # No savepoint per row: a row fails validation before it writes anything, and the
@@ -462,7 +526,7 @@ def import_records(
         ]
         if unexpected:
             raise unexpected[0]  # a fault in the code, not in the file: let it show
-        report.errors = _row_errors(resource_class, result.invalid_rows)
+        report.errors = _row_errors(resource_class, result.invalid_rows, table.heading_row)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if report.ok:
@@ -472,14 +536,18 @@ def import_records(
     return report
 
 
-def _row_errors(resource_class: type[RecordResource], invalid_rows) -> list[RowError]:
+def _row_errors(
+    resource_class: type[RecordResource], invalid_rows, heading_row: int
+) -> list[RowError]:
     order = {column.attribute: index for index, column in enumerate(resource_class.columns())}
     errors = []
     for invalid in invalid_rows:
         for attribute, messages in invalid.error_dict.items():
             column = resource_class.column_of(attribute)
             for message in messages:
-                errors.append((invalid.number + 1, order[column.attribute], column.label, message))
+                errors.append(
+                    (invalid.number + heading_row, order[column.attribute], column.label, message)
+                )
     return [RowError(row, label, message) for row, _, label, message in sorted(errors)]
 
 

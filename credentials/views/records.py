@@ -184,7 +184,7 @@ def _import_preview(request, *, table, report, token: str, status: int = 200):
         "headings": [table.headings[index] for index in shown],
         "rows": [
             (number, [row[index] for index in shown])
-            for number, row in enumerate(table.rows[:PREVIEW_ROWS], start=2)
+            for number, row in enumerate(table.rows[:PREVIEW_ROWS], start=table.heading_row + 1)
         ],
         "more_rows": max(0, len(table) - PREVIEW_ROWS),
     }
@@ -213,14 +213,16 @@ def coaching_log_import(request):
             "The file is larger than 2 MB, too large to check here. Split it into smaller files.",
         )
         return _upload_page(request, form, status=400)
+    date_order = form.cleaned_data["date_order"]
     try:
-        table = imports.read_table(upload)
+        table = imports.read_own_coaching_log(upload)
         report = imports.import_records(
             kind=ImportKind.COACHING_LOG,
             table=table,
             dry_run=True,
             actor=request.user,
             only_trainee=request.user,
+            date_order=date_order,
         )
     except imports.ImportFileError as error:
         form.add_error("spreadsheet", error.message)
@@ -233,6 +235,7 @@ def coaching_log_import(request):
             "token": token,
             "name": upload.name,
             "content": base64.b64encode(upload.read()).decode("ascii"),
+            "date_order": date_order,
         }
     else:
         request.session.pop(PENDING_IMPORT_KEY, None)
@@ -254,13 +257,14 @@ def coaching_log_import_confirm(request):
         return redirect("credentials:coaching_log_import")
     upload = SimpleUploadedFile(pending["name"], base64.b64decode(pending["content"]))
     try:
-        table = imports.read_table(upload)
+        table = imports.read_own_coaching_log(upload)
         report = imports.import_records(
             kind=ImportKind.COACHING_LOG,
             table=table,
             dry_run=False,
             actor=request.user,
             only_trainee=request.user,
+            date_order=pending.get("date_order", "auto"),
         )
     except imports.ImportFileError as error:
         del request.session[PENDING_IMPORT_KEY]
