@@ -173,6 +173,18 @@ class CoachingLogEntry(models.Model):
     def total_hours(self) -> Decimal:
         return self.paid_hours + self.pro_bono_hours
 
+    def training_start_note(self, training_start: dt.date | None) -> str:
+        """What the trainee's training start does to this entry (the engine counts hours
+        from that day on, spread over the entry's days), or "" when it counts whole."""
+        if training_start is None or self.start_date >= training_start:
+            return ""
+        if self.end_date < training_start:
+            return "before your training start — does not count"
+        return (
+            "partly before your training start — only the days from "
+            f"{training_start:%-d %B %Y} count"
+        )
+
     def clean(self):
         errors = _check_group_size(self.engagement, self.group_size)
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -66,13 +66,21 @@ def _own_entry_or_404(request, entry_id: int):
 @require_GET
 def coaching_log(request):
     _require_trainee(request)
-    context = {
-        "page": selectors.coaching_log_page(
-            trainee=request.user, page_number=_page_number(request)
-        ),
-        "totals": selectors.coaching_log_totals(trainee=request.user),
-    }
+    page = selectors.coaching_log_page(trainee=request.user, page_number=_page_number(request))
+    for entry in page:  # a Page keeps its list: the template sees these notes
+        entry.training_start_warning = entry.training_start_note(request.user.training_start)
+    context = {"page": page, "totals": selectors.coaching_log_totals(trainee=request.user)}
     return render(request, "credentials/records/coaching_log.html", context)
+
+
+def _warn_before_training_start(request, entry) -> None:
+    note = entry.training_start_note(request.user.training_start)
+    if note:
+        messages.warning(
+            request,
+            f"Coaching with {entry.client_name} is {note}: your training started on "
+            f"{request.user.training_start:%-d %B %Y}, and hours count from that day.",
+        )
 
 
 @never_cache
@@ -88,6 +96,7 @@ def coaching_log_create(request):
             form.add_service_error(error)
         else:
             messages.success(request, f"Coaching with {entry.client_name} added to your log.")
+            _warn_before_training_start(request, entry)
             return redirect("credentials:coaching_log")
     return render(
         request,
@@ -119,6 +128,7 @@ def coaching_log_edit(request, entry_id: int):
             form.add_service_error(error)
         else:
             messages.success(request, f"Coaching with {entry.client_name} updated.")
+            _warn_before_training_start(request, entry)
             return redirect("credentials:coaching_log")
     return render(
         request,
