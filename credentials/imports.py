@@ -94,6 +94,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows of a trainee's own log dated before their training start (they count only from it).
+    before_training_start: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -533,6 +535,7 @@ def import_records(
         report.created = resource.outcomes["created"]
         report.updated = resource.outcomes["updated"]
         report.unchanged = resource.outcomes["unchanged"]
+        report.before_training_start = resource.rows_before_training_start
     return report
 
 

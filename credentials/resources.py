@@ -299,6 +299,7 @@ class RecordResource(resources.Resource):
         self.outcomes = dict.fromkeys(UpsertOutcome, 0)
         self.pending: list[ImportRow] = []
         self.invalid = False  # some row failed: check the rest, write nothing more
+        self.rows_before_training_start = 0
         self.row_number = 0
         self.total_rows = 0
 
@@ -583,6 +584,9 @@ class CoachingLogResource(RecordResource):
         return self.resolve_trainee(row, "coach_email")
 
     def prepare(self, row):
+        start = row.trainee.training_start
+        if self.only_trainee and start and row.start_date and row.start_date < start:
+            self.rows_before_training_start += 1
         return services.coaching_log_entry_import_row(
             trainee=row.trainee,
             client_name=row.client_name,

@@ -290,6 +290,14 @@ def coaching_log_import_confirm(request):
         f"{report.updated} updated, "
         f"{report.unchanged} already in your log.",
     )
+    if report.before_training_start:
+        count = report.before_training_start
+        messages.warning(
+            request,
+            f"{count} imported row{pluralize(count)} start{pluralize(count, 's,')} before your "
+            f"training start on {request.user.training_start:%-d %B %Y}: hours count only from "
+            "that day. The log marks them.",
+        )
     return redirect("credentials:coaching_log")
 
 

@@ -1,6 +1,7 @@
 """An entry dated before the trainee's training start is saved with a warning and marked."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories.records import days_ago, make_log_entry
@@ -71,3 +72,24 @@ def test_the_list_marks_entries_before_the_training_start(client, started_traine
     assert html.count("before your training start — does not count") == 1
     old_row = html[html.index(">Old") :]
     assert "does not count" in old_row[: old_row.index("</tr>")]
+
+
+def test_an_import_with_rows_before_the_training_start_warns(client, started_trainee):
+    client.force_login(started_trainee)
+    early, late = days_ago(90).isoformat(), days_ago(10).isoformat()
+    upload = SimpleUploadedFile(
+        "log.csv",
+        (
+            "Client Name,Individual/Group,Start Date,End Date,Paid Hours,Pro Bono Hours\n"
+            f"Early,Individual,{early},{early},1,0\nLate,Individual,{late},{late},1,0\n"
+        ).encode(),
+    )
+    preview = client.post(reverse("credentials:coaching_log_import"), {"spreadsheet": upload})
+    response = client.post(
+        reverse("credentials:coaching_log_import_confirm"),
+        {"token": preview.context["token"]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 imported row starts before your training start" in html
+    assert html.count("before your training start — does not count") == 1
