@@ -46,7 +46,7 @@ MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_XLSX_PACKING_RATIO = 100  # unpacked / packed size of one part; sheets pack 5 to 30 times
 MAX_XLSX_PARTS = 500
 MAX_XLSX_CELLS = 500_000
-MAX_XLSX_CELLS_PER_ROW = 1_000
+MAX_CELLS_PER_ROW = 1_000
 MAX_XLSX_SHARED_STRINGS = 500_000
 XLSX_SCAN_CHUNK = 64 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
@@ -231,6 +231,11 @@ def _csv_lines(content: bytes) -> list[list[str]]:
     lines = []
     try:
         for cells in reader:
+            if len(cells) > MAX_CELLS_PER_ROW:
+                raise ImportFileError(
+                    f"Line {reader.line_num} has more than {MAX_CELLS_PER_ROW:,} cells. "
+                    "Delete the empty columns, or save the file from Excel again as CSV UTF-8."
+                )
             lines.append(cells)
             if len(lines) > MAX_ROWS + 1:
                 raise _too_many_rows()
@@ -297,8 +302,8 @@ class _SheetCounter:
         elif name == "c":
             self.cells += 1
             self.row_cells += 1
-            if self.row_cells > MAX_XLSX_CELLS_PER_ROW:
-                raise _xlsx_too_large(f"a row has more than {MAX_XLSX_CELLS_PER_ROW:,} cells")
+            if self.row_cells > MAX_CELLS_PER_ROW:
+                raise _xlsx_too_large(f"a row has more than {MAX_CELLS_PER_ROW:,} cells")
             if self.cells > MAX_XLSX_CELLS:
                 raise _xlsx_too_large(f"a sheet has more than {MAX_XLSX_CELLS:,} cells")
         elif name == "dimension":
@@ -312,8 +317,8 @@ class _SheetCounter:
             return  # a missing or odd dimension: the cell count still bounds the sheet
         columns = (max_col or 1) - (min_col or 1) + 1
         rows = (max_row or 1) - (min_row or 1) + 1
-        if columns > MAX_XLSX_CELLS_PER_ROW:
-            raise _xlsx_too_large(f"it is more than {MAX_XLSX_CELLS_PER_ROW:,} columns wide")
+        if columns > MAX_CELLS_PER_ROW:
+            raise _xlsx_too_large(f"it is more than {MAX_CELLS_PER_ROW:,} columns wide")
         if rows * columns > MAX_XLSX_CELLS:
             raise _xlsx_too_large(f"a sheet spans more than {MAX_XLSX_CELLS:,} cells")
 

@@ -200,3 +200,8 @@ def test_reading_the_incidents_file_stays_under_the_memory_bound(tmp_path):
     message, peak_kb = result.stdout.strip().splitlines()
     assert "too large to import" in message
     assert int(peak_kb) < MEMORY_BOUND_MB * 1024
+
+
+def test_a_csv_line_with_too_many_cells_is_refused():
+    with pytest.raises(ImportFileError, match="Line 2 has more than 1,000 cells"):
+        read_table(SimpleUploadedFile("log.csv", b"Client Name\n" + b"," * 5000 + b"\n"))
