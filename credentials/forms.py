@@ -201,8 +201,8 @@ class SpreadsheetUploadForm(PlainFormMixin, forms.Form):
     spreadsheet = forms.FileField(
         label="Spreadsheet",
         help_text=(
-            "A CSV or Excel (.xlsx) file in the ICF coaching log layout. "
-            "Nothing is saved until you confirm."
+            "A CSV or Excel (.xlsx) file in the ICF coaching log layout, such as ICF's own "
+            "template. Nothing is saved until you confirm."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
         error_messages={
@@ -210,3 +210,19 @@ class SpreadsheetUploadForm(PlainFormMixin, forms.Form):
             "empty": "The file is empty. Choose the spreadsheet with your log in it.",
         },
     )
+    date_order = forms.ChoiceField(
+        label="Dates typed as text, like 03/04/2025, are",
+        choices=[
+            ("auto", "Not sure: refuse any date that could be read both ways"),
+            ("dmy", "Day first, like 31/12/2025"),
+            ("mdy", "Month first, like 12/31/2025"),
+        ],
+        initial="auto",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Dates as 2025-12-31 and Excel date cells are always read as they are.",
+        error_messages={"invalid_choice": "Choose how your dates are written."},
+    )
+
+    def clean_date_order(self) -> str:
+        return self.cleaned_data["date_order"] or "auto"

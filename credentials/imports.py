@@ -17,21 +17,38 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.parsers import expat
 
 import tablib
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from credentials.models import CoachingLogEntry, Engagement, ImportKind
-from credentials.resources import RESOURCES, CoachingLogResource, RecordResource
+from credentials.resources import (
+    RESOURCES,
+    CoachingLogResource,
+    RecordResource,
+    own_log_heading,
+    spreadsheet_text,
+)
 from lms.models import User
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 # Cells read per row of an .xlsx: far more than any layout has, and a bound on a crafted file.
 MAX_COLUMNS = 100
+# An .xlsx is a zip of XML: a few hundred KB can unpack to gigabytes of cells. These bounds are
+# checked by a streaming scan before openpyxl reads the workbook, so memory and time per
+# request stay small whatever the file holds. A real log is far inside all of them.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_PACKING_RATIO = 100  # unpacked / packed size of one part; sheets pack 5 to 30 times
+MAX_XLSX_PARTS = 500
+MAX_XLSX_CELLS = 500_000
+MAX_CELLS_PER_ROW = 1_000
+MAX_XLSX_SHARED_STRINGS = 500_000
+XLSX_SCAN_CHUNK = 64 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
 # First bytes of files people pick by mistake, which would otherwise read as garbled text.
 NOT_SPREADSHEET_SIGNATURES = (
@@ -77,6 +94,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows of a trainee's own log dated before their training start (they count only from it).
+    before_training_start: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -102,10 +121,12 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class Table:
-    """A spreadsheet's cells as text: `headings` from row 1, `rows` from row 2 on."""
+    """A spreadsheet's cells as text: `headings` from row `heading_row` (1 unless title rows
+    sit above it), `rows` from the row after it on."""
 
     headings: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    heading_row: int = 1
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -119,6 +140,51 @@ def read_table(uploaded_file) -> Table:
 
     Accepts a Django UploadedFile or an open binary file. Raises ImportFileError.
     """
+    return _table(_lines(uploaded_file))
+
+
+# Rows above the headings of ICF's template (a title, the coach's name and credential).
+MAX_TITLE_ROWS = 20
+
+
+def read_own_coaching_log(uploaded_file) -> Table:
+    """A trainee's own coaching log as coaches keep it in ICF's Excel template (DESIGN §4).
+
+    Title or coach rows above the heading row and a totals row below the data are skipped, and
+    ICF's heading variants ("Contact Information", "Pro-bono Hours", ...) read as the import's
+    own. Row numbers stay those the spreadsheet shows.
+    """
+    lines = _lines(uploaded_file)
+    heading_index = next(
+        (
+            index
+            for index, cells in enumerate(lines[: MAX_TITLE_ROWS + 1])
+            if {"client name", "start date"} <= {own_log_heading(cell) for cell in cells}
+        ),
+        0,
+    )
+    lines = lines[heading_index:]
+    while lines and not any(cell.strip() for cell in lines[-1]):
+        lines.pop()
+    if len(lines) > 1 and _is_totals_row(lines[0], lines[-1]):
+        lines.pop()
+    table = _table(lines, heading_row=heading_index + 1)
+    labels = {column.column_name: column.label for column in CoachingLogResource.columns()}
+    return Table(
+        headings=tuple(labels.get(own_log_heading(heading), heading) for heading in table.headings),
+        rows=table.rows,
+        heading_row=table.heading_row,
+    )
+
+
+def _is_totals_row(headings: list[str], cells: list[str]) -> bool:
+    """A row under the data that sums the hours: a cell starting "Total", no start date."""
+    names = [own_log_heading(heading) for heading in headings]
+    start = cells[names.index("start date")] if "start date" in names[: len(cells)] else ""
+    return not start.strip() and any(cell.strip().lower().startswith("total") for cell in cells)
+
+
+def _lines(uploaded_file) -> list[list[str]]:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_BYTES:
         raise _too_big()
@@ -137,7 +203,7 @@ def read_table(uploaded_file) -> Table:
         raise ImportFileError(NOT_A_SPREADSHEET)
     else:
         lines = _csv_lines(content)
-    return _table(lines)
+    return lines
 
 
 def _too_big() -> ImportFileError:
@@ -165,6 +231,11 @@ def _csv_lines(content: bytes) -> list[list[str]]:
     lines = []
     try:
         for cells in reader:
+            if len(cells) > MAX_CELLS_PER_ROW:
+                raise ImportFileError(
+                    f"Line {reader.line_num} has more than {MAX_CELLS_PER_ROW:,} cells. "
+                    "Delete the empty columns, or save the file from Excel again as CSV UTF-8."
+                )
             lines.append(cells)
             if len(lines) > MAX_ROWS + 1:
                 raise _too_many_rows()
@@ -176,14 +247,133 @@ def _csv_lines(content: bytes) -> list[list[str]]:
     return lines
 
 
+XLSX_DAMAGED = (
+    "This .xlsx file cannot be read: it is damaged or not an Excel workbook. Open it in "
+    "Excel and save it again, or save it as CSV UTF-8."
+)
+
+
+def _xlsx_too_large(what: str) -> ImportFileError:
+    return ImportFileError(
+        f"This .xlsx file is too large to import: {what}. Delete the empty or unused rows, "
+        "columns and sheets, or save it as CSV UTF-8 and upload that."
+    )
+
+
+def _check_xlsx_size(content: bytes) -> None:
+    """Refuse a workbook that would take too much memory or time, before it is parsed.
+
+    First the zip's own directory (declared sizes, packing ratio), then one streaming pass over
+    every sheet and the shared strings that counts cells without keeping any. Sizes the zip
+    declares are not trusted: the pass stops at the byte limit whatever was declared.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(XLSX_DAMAGED) from None
+    if len(parts) > MAX_XLSX_PARTS:
+        raise _xlsx_too_large(f"it has more than {MAX_XLSX_PARTS} parts")
+    if sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED_BYTES:
+        raise _xlsx_too_large(
+            f"it unpacks to more than {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB"
+        )
+    for part in parts:
+        if part.file_size > MAX_XLSX_PACKING_RATIO * max(part.compress_size, 1024):
+            raise _xlsx_too_large("it is packed far tighter than any spreadsheet (a zip bomb?)")
+    bytes_left = [MAX_XLSX_UNPACKED_BYTES]  # shared by the parts, as they really unpack
+    for part in parts:
+        name = part.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            _scan_xlsx_part(archive, part, bytes_left, _SheetCounter())
+        elif name == "xl/sharedStrings.xml":
+            _scan_xlsx_part(archive, part, bytes_left, _SharedStringCounter())
+
+
+class _SheetCounter:
+    """Counts a sheet's cells as the XML streams past; raises at the first bound crossed."""
+
+    cells = 0
+    row_cells = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        if name == "row":
+            self.row_cells = 0
+        elif name == "c":
+            self.cells += 1
+            self.row_cells += 1
+            if self.row_cells > MAX_CELLS_PER_ROW:
+                raise _xlsx_too_large(f"a row has more than {MAX_CELLS_PER_ROW:,} cells")
+            if self.cells > MAX_XLSX_CELLS:
+                raise _xlsx_too_large(f"a sheet has more than {MAX_XLSX_CELLS:,} cells")
+        elif name == "dimension":
+            self.check_dimension(attributes.get("ref", ""))
+
+    @staticmethod
+    def check_dimension(ref: str) -> None:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.upper())
+        except (ValueError, TypeError):
+            return  # a missing or odd dimension: the cell count still bounds the sheet
+        columns = (max_col or 1) - (min_col or 1) + 1
+        rows = (max_row or 1) - (min_row or 1) + 1
+        if columns > MAX_CELLS_PER_ROW:
+            raise _xlsx_too_large(f"it is more than {MAX_CELLS_PER_ROW:,} columns wide")
+        if rows * columns > MAX_XLSX_CELLS:
+            raise _xlsx_too_large(f"a sheet spans more than {MAX_XLSX_CELLS:,} cells")
+
+
+class _SharedStringCounter:
+    strings = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        if name == "sst" and _whole_number(attributes.get("uniqueCount")) > MAX_XLSX_SHARED_STRINGS:
+            raise _xlsx_too_large(f"it has more than {MAX_XLSX_SHARED_STRINGS:,} texts")
+        if name == "si":
+            self.strings += 1
+            if self.strings > MAX_XLSX_SHARED_STRINGS:
+                raise _xlsx_too_large(f"it has more than {MAX_XLSX_SHARED_STRINGS:,} texts")
+
+
+def _whole_number(text) -> int:
+    return int(text) if isinstance(text, str) and text.isdigit() else 0
+
+
+def _scan_xlsx_part(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, bytes_left: list[int], counter
+) -> None:
+    """Stream one XML part through expat, calling `counter.start(local_name, attributes)`."""
+
+    def start(name, attributes):
+        counter.start(name.rpartition(":")[2], attributes)
+
+    def refuse_doctype(*args):
+        raise ImportFileError(XLSX_DAMAGED)  # workbooks have no DTD; entities could expand
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(XLSX_SCAN_CHUNK):
+                bytes_left[0] -= len(chunk)
+                if bytes_left[0] < 0:
+                    raise _xlsx_too_large(
+                        f"it unpacks to more than {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB"
+                    )
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(XLSX_DAMAGED) from None
+
+
 def _xlsx_lines(content: bytes) -> list[list[str]]:
+    _check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            "This .xlsx file cannot be read: it is damaged or not an Excel workbook. Open it in "
-            "Excel and save it again, or save it as CSV UTF-8."
-        ) from None
+        raise ImportFileError(XLSX_DAMAGED) from None
     try:
         sheet = workbook.worksheets[0]
         lines = []
@@ -211,7 +401,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table(lines: list[list[str]]) -> Table:
+def _table(lines: list[list[str]], heading_row: int = 1) -> Table:
     while lines and not any(cell.strip() for cell in lines[-1]):
         lines.pop()  # spreadsheets often end with empty rows
     if not lines:
@@ -219,12 +409,12 @@ def _table(lines: list[list[str]]) -> Table:
     headings = [cell.strip() for cell in lines[0]]
     width = len(headings)
     rows = []
-    for number, cells in enumerate(lines[1:], start=2):
+    for number, cells in enumerate(lines[1:], start=heading_row + 1):
         cells = [cell.strip() for cell in cells]
         if any(cells[width:]):
             raise ImportFileError(
-                f"Row {number} has more cells than there are column headings in row 1. Check for "
-                "a comma inside a value that is not between quote marks."
+                f"Row {number} has more cells than there are column headings in row "
+                f"{heading_row}. Check for a comma inside a value that is not between quote marks."
             )
         rows.append(tuple(cells[:width]) + ("",) * (width - len(cells)))
     if not rows:
@@ -238,12 +428,13 @@ def _table(lines: list[list[str]]) -> Table:
             kept.append(index)
         elif any(row[index] for row in rows):
             raise ImportFileError(
-                f"Column {get_column_letter(index + 1)} has values but no heading in row 1. "
-                "Give it a heading or delete it."
+                f"Column {get_column_letter(index + 1)} has values but no heading in row "
+                f"{heading_row}. Give it a heading or delete it."
             )
     return Table(
         headings=tuple(headings[index] for index in kept),
         rows=[tuple(row[index] for index in kept) for row in rows],
+        heading_row=heading_row,
     )
 
 
@@ -258,10 +449,14 @@ def _listed(labels: Iterable[str]) -> str:
     return ", ".join(labels)
 
 
-def check_headings(*, kind: str, table: Table) -> None:
-    """Raise ImportFileError when the headings do not fit this kind of import."""
+def check_headings(*, kind: str, table: Table, own_log: bool = False) -> None:
+    """Raise ImportFileError when the headings do not fit this kind of import.
+
+    `own_log`: a trainee's own coaching log, which needs no Coach Email column.
+    """
     resource = _resource_class(kind)
     columns = resource.columns()
+    optional = resource.own_log_optional_headings if own_log else ()
     names = [_normal(heading) for heading in table.headings]
     repeated = sorted({heading for heading in table.headings if names.count(_normal(heading)) > 1})
     if repeated:
@@ -271,7 +466,9 @@ def check_headings(*, kind: str, table: Table) -> None:
     missing = [
         column.label
         for column in columns
-        if column.heading_required and column.column_name not in names
+        if column.heading_required
+        and column.column_name not in names
+        and column.column_name not in optional
     ]
     expected = _listed(column.label for column in columns)
     problems = []
@@ -282,8 +479,8 @@ def check_headings(*, kind: str, table: Table) -> None:
     if problems:
         label = ImportKind(kind).label.lower()
         raise ImportFileError(
-            " ".join(problems) + f" Row 1 of a {label} file holds the headings {expected} "
-            "(in any order, in any case)."
+            " ".join(problems) + f" Row {table.heading_row} of a {label} file holds the "
+            f"headings {expected} (in any order, in any case)."
         )
 
 
@@ -301,21 +498,30 @@ def import_records(
     dry_run: bool,
     actor: User | None = None,
     only_trainee: User | None = None,
+    date_order: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import every row or none; returns the counts or every row's errors.
 
     Raises ImportFileError when the headings are wrong. With `only_trainee` (a trainee's own
-    coaching-log import) every row must be that trainee's. `progress(done, total)` is called
-    about every 1% of the rows.
+    coaching-log import) every row must be that trainee's and the Coach Email column may be
+    left out. `date_order` (resources.DATE_ORDERS) also reads dates typed as 31/12/2025;
+    without it dates are YYYY-MM-DD (or date cells). `progress(done, total)` is called about
+    every 1% of the rows.
     """
-    check_headings(kind=kind, table=table)
+    check_headings(kind=kind, table=table, own_log=only_trainee is not None)
     resource_class = _resource_class(kind)
     if only_trainee is not None and resource_class is not CoachingLogResource:
         raise ValueError("Trainees import only their own coaching log.")
     dataset = tablib.Dataset(headers=[_normal(heading) for heading in table.headings])
     dataset.extend(table.rows)
-    resource = resource_class(actor=actor, only_trainee=only_trainee, progress=progress)
+    resource = resource_class(
+        actor=actor,
+        only_trainee=only_trainee,
+        date_order=date_order,
+        heading_row=table.heading_row,
+        progress=progress,
+    )
     report = ImportReport(kind=kind, dry_run=dry_run, total_rows=len(table))
     with transaction.atomic():
         # No savepoint per row: a row fails validation before it writes anything, and the
@@ -327,24 +533,29 @@ def import_records(
         ]
         if unexpected:
             raise unexpected[0]  # a fault in the code, not in the file: let it show
-        report.errors = _row_errors(resource_class, result.invalid_rows)
+        report.errors = _row_errors(resource_class, result.invalid_rows, table.heading_row)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if report.ok:
         report.created = resource.outcomes["created"]
         report.updated = resource.outcomes["updated"]
         report.unchanged = resource.outcomes["unchanged"]
+        report.before_training_start = resource.rows_before_training_start
     return report
 
 
-def _row_errors(resource_class: type[RecordResource], invalid_rows) -> list[RowError]:
+def _row_errors(
+    resource_class: type[RecordResource], invalid_rows, heading_row: int
+) -> list[RowError]:
     order = {column.attribute: index for index, column in enumerate(resource_class.columns())}
     errors = []
     for invalid in invalid_rows:
         for attribute, messages in invalid.error_dict.items():
             column = resource_class.column_of(attribute)
             for message in messages:
-                errors.append((invalid.number + 1, order[column.attribute], column.label, message))
+                errors.append(
+                    (invalid.number + heading_row, order[column.attribute], column.label, message)
+                )
     return [RowError(row, label, message) for row, _, label, message in sorted(errors)]
 
 
@@ -360,17 +571,18 @@ def export_coaching_log(*, trainee: User, file_format: str) -> bytes:
         raise ValueError(f"Unknown export format {file_format!r}: use csv or xlsx.")
     dataset = tablib.Dataset(headers=[column.label for column in CoachingLogResource.columns()])
     for entry in _coaching_log_rows(trainee):
-        dataset.append(
-            [
-                trainee.email,
-                entry.client_name,
-                entry.client_contact,
-                Engagement(entry.engagement).label,
-                entry.group_size if entry.group_size is not None else "",
-                *_export_cells(file_format, entry.start_date, entry.end_date),
-                *_export_cells(file_format, entry.paid_hours, entry.pro_bono_hours),
-            ]
-        )
+        cells = [
+            trainee.email,
+            entry.client_name,
+            entry.client_contact,
+            Engagement(entry.engagement).label,
+            entry.group_size if entry.group_size is not None else "",
+            entry.start_date,
+            entry.end_date,
+            entry.paid_hours,
+            entry.pro_bono_hours,
+        ]
+        dataset.append([_export_cell(file_format, cell) for cell in cells])
     if file_format == "csv":
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")
     return dataset.export("xlsx")
@@ -384,11 +596,13 @@ def _coaching_log_rows(trainee: User) -> Iterator[CoachingLogEntry]:
     )
 
 
-def _export_cells(file_format: str, *values) -> list:
-    """Dates and hours as Excel types in .xlsx; as YYYY-MM-DD and 1.5 in CSV."""
-    if file_format == "xlsx":
-        return [float(value) if isinstance(value, Decimal) else value for value in values]
-    return [
-        format(value.normalize(), "f") if isinstance(value, Decimal) else value.isoformat()
-        for value in values
-    ]
+def _export_cell(file_format: str, value):
+    """Dates and hours as Excel types in .xlsx, as YYYY-MM-DD and 1.5 in CSV; text that a
+    spreadsheet would run as a formula escaped (numbers stay numbers, negative or not)."""
+    if isinstance(value, str):
+        return spreadsheet_text(value)
+    if isinstance(value, Decimal):
+        return float(value) if file_format == "xlsx" else format(value.normalize(), "f")
+    if isinstance(value, dt.date) and file_format == "csv":
+        return value.isoformat()
+    return value

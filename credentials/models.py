@@ -6,6 +6,7 @@ life cycle (mentor sessions, external education, applications) change state only
 service's transition map, and every change writes an event row.
 """
 
+import datetime as dt
 import secrets
 from decimal import Decimal
 
@@ -31,6 +32,20 @@ class Source(models.TextChoices):
     WEB = "web", "Entered on the site"
     IMPORT = "import", "Imported"
     BOOKING = "booking", "From a booking"
+
+
+# No record of coaching, mentoring or education is this old: an earlier date is a typing slip.
+EARLIEST_RECORD_DATE = dt.date(1950, 1, 1)
+HOURS_IN_A_DAY = 24
+
+
+def _check_plausible_dates(**dates: dt.date | None) -> dict[str, str]:
+    """Errors for dates before EARLIEST_RECORD_DATE, keyed by field name."""
+    return {
+        name: f"Check the date: records start in {EARLIEST_RECORD_DATE.year}, not earlier."
+        for name, value in dates.items()
+        if value is not None and value < EARLIEST_RECORD_DATE
+    }
 
 
 def _check_group_size(engagement: str, group_size: int | None) -> dict[str, str]:
@@ -158,16 +173,39 @@ class CoachingLogEntry(models.Model):
     def total_hours(self) -> Decimal:
         return self.paid_hours + self.pro_bono_hours
 
+    def training_start_note(self, training_start: dt.date | None) -> str:
+        """What the trainee's training start does to this entry (the engine counts hours
+        from that day on, spread over the entry's days), or "" when it counts whole."""
+        if training_start is None or self.start_date >= training_start:
+            return ""
+        if self.end_date < training_start:
+            return "before your training start — does not count"
+        return (
+            "partly before your training start — only the days from "
+            f"{training_start:%-d %B %Y} count"
+        )
+
     def clean(self):
         errors = _check_group_size(self.engagement, self.group_size)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date cannot be before the start date."
         today = timezone.localdate()
+        if self.start_date and self.start_date > today:
+            errors["start_date"] = "Log coaching once it has happened: the date is in the future."
         if self.end_date and self.end_date > today:
             errors["end_date"] = "Log coaching once it has happened: the date is in the future."
+        errors.update(_check_plausible_dates(start_date=self.start_date, end_date=self.end_date))
         hours_given = self.paid_hours is not None and self.pro_bono_hours is not None
         if hours_given and self.paid_hours + self.pro_bono_hours <= 0:
             errors["paid_hours"] = "Enter the hours coached (paid, pro bono or both)."
+        elif hours_given and self.start_date and self.end_date and "end_date" not in errors:
+            days = (self.end_date - self.start_date).days + 1
+            if self.paid_hours + self.pro_bono_hours > HOURS_IN_A_DAY * days:
+                errors["paid_hours"] = (
+                    f"Paid and pro bono hours add up to more than {HOURS_IN_A_DAY} hours a day "
+                    f"({HOURS_IN_A_DAY * days} hours from the start date to the end date). "
+                    "Check the hours and the dates."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -193,7 +231,12 @@ class MentorSession(models.Model):
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("24"))],
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(
+                Decimal(HOURS_IN_A_DAY), "A mentor session cannot last more than 24 hours."
+            ),
+        ],
     )
     engagement = models.CharField(
         max_length=10, choices=Engagement.choices, default=Engagement.INDIVIDUAL
@@ -223,6 +266,7 @@ class MentorSession(models.Model):
         errors = _check_group_size(self.engagement, self.group_size)
         if self.date and self.date > timezone.localdate():
             errors["date"] = "Log a mentor session once it has happened: the date is in the future."
+        errors.update(_check_plausible_dates(date=self.date))
         if self.trainee_id and self.trainee_id == self.mentor_id:
             errors["mentor"] = "You cannot be your own mentor."
         if errors:
@@ -292,6 +336,7 @@ class EducationRecord(models.Model):
         errors = {}
         if self.completed_on and self.completed_on > timezone.localdate():
             errors["completed_on"] = "The completion date is in the future."
+        errors.update(_check_plausible_dates(completed_on=self.completed_on))
         if (
             self.hours is not None
             and self.synchronous_hours is not None
@@ -352,6 +397,7 @@ class AssessmentResult(models.Model):
         errors = {}
         if self.date and self.date > timezone.localdate():
             errors["date"] = "The assessment date is in the future."
+        errors.update(_check_plausible_dates(date=self.date))
         if self.kind == AssessmentKind.PERFORMANCE_EVALUATION and self.score is not None:
             errors["score"] = "Only the exam has a scaled score."
         if errors:

@@ -38,6 +38,30 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IMPORT_BATCH_ROWS = 1_000
 
 
+# --- Spreadsheet formulas ---------------------------------------------------------------------
+# A text cell that starts with one of these is run as a formula by Excel and LibreOffice
+# (`=HYPERLINK(...)`, `=cmd|...`), so every export writes it behind a single quote (OWASP's
+# advice), which keeps it a literal string, and every import takes that quote off again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """An exported cell value: text that a spreadsheet would run gets a leading quote.
+
+    Only text is changed: numbers, dates and empty cells go out as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _without_formula_quote(value: str) -> str:
+    """The text an export escaped with spreadsheet_text, as it was."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 # --- Cells ------------------------------------------------------------------------------------
 # A widget turns one non-empty cell's text into a value, or raises ValueError with the end of a
 # sentence that starts with the column's heading ("Paid Hours" + " must be a number of ...").
@@ -49,6 +73,7 @@ class TextCell(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
+        value = _without_formula_quote(value)
         if len(value) > self.max_length:
             raise ValueError(f"is too long: keep it to {self.max_length} characters")
         return value
@@ -59,14 +84,55 @@ class EmailCell(widgets.Widget):
         return value.lower()
 
 
+# How a trainee says their typed dates read (the web import): "auto" reads only dates that can
+# be read one way (31/12/2025) and refuses the others (03/04/2025) rather than guess.
+DATE_ORDERS = {"auto": "auto", "dmy": "day first", "mdy": "month first"}
+
+
 class DateCell(widgets.Widget):
+    """YYYY-MM-DD (Excel's date cells arrive so too); with a `date_order` also 31/12/2025."""
+
+    def __init__(self):
+        super().__init__()
+        self.date_order: str | None = None
+
     def clean(self, value, row=None, **kwargs):
-        try:
-            if not ISO_DATE.fullmatch(value):
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError("must be a date as YYYY-MM-DD, such as 2025-03-31") from None
+        if ISO_DATE.fullmatch(value) and (date := _date_or_none(*map(int, value.split("-")))):
+            return date
+        typed = TYPED_DATE.fullmatch(value)
+        if self.date_order is None or typed is None:
+            example = "YYYY-MM-DD, such as 2025-03-31"
+            if self.date_order is not None:
+                example += ", or like 31/03/2025"
+            raise ValueError(f"must be a date as {example}")
+        first, second, year = (int(part) for part in typed.groups())
+        readings = {
+            "dmy": _date_or_none(year, month=second, day=first),
+            "mdy": _date_or_none(year, month=first, day=second),
+        }
+        if self.date_order in readings:
+            if readings[self.date_order] is None:
+                raise ValueError(f"{value} is not a real date read {DATE_ORDERS[self.date_order]}")
+            return readings[self.date_order]
+        possible = {reading for reading in readings.values() if reading is not None}
+        if not possible:
+            raise ValueError(f"{value} is not a real date")
+        if len(possible) > 1:
+            raise ValueError(
+                f"{value} could be {readings['dmy']:%-d %B %Y} or {readings['mdy']:%-d %B %Y}: "
+                "choose whether the day or the month comes first and upload the file again"
+            )
+        return possible.pop()
+
+
+TYPED_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 class HoursCell(widgets.Widget):
@@ -144,6 +210,21 @@ class Column(Field):
 
 ENGAGEMENTS = {"individual": Engagement.INDIVIDUAL, "group": Engagement.GROUP}
 
+# The headings of ICF's coaching-log template that differ from the import's own (DESIGN §4),
+# written as own_log_heading writes them.
+ICF_HEADING_VARIANTS = {
+    "contact info": "contact",
+    "contact information": "contact",
+    "no of individuals in group": "number in group",
+}
+
+
+def own_log_heading(heading: str) -> str:
+    """A heading of a trainee's own log as the coaching-log column it names: any case and
+    spacing, "Pro-bono" as "Pro Bono", "No." as "No"."""
+    words = " ".join(heading.replace("-", " ").replace(".", " ").split()).lower()
+    return ICF_HEADING_VARIANTS.get(words, words)
+
 
 def engagement_column() -> Column:
     return Column(
@@ -194,22 +275,32 @@ class RecordResource(resources.Resource):
         force_init_instance = True
         skip_diff = True
 
+    # Headings a trainee's own coaching log may leave out (credentials.imports.check_headings).
+    own_log_optional_headings: tuple[str, ...] = ()
+
     def __init__(
         self,
         *,
         actor: User | None = None,
         only_trainee: User | None = None,
+        date_order: str | None = None,
+        heading_row: int = 1,
         progress: Callable[[int, int], None] | None = None,
     ):
-        super().__init__()
+        super().__init__()  # copies the class's columns: the changes below are this import's
         self.actor = actor
         self.only_trainee = only_trainee
+        self.heading_row = heading_row
         self.progress = progress
+        for column in self.fields.values():
+            if isinstance(column.widget, DateCell):
+                column.widget.date_order = date_order
         self.people: dict[str, User] = {}
         self.first_row_of_key: dict[tuple, int] = {}
         self.outcomes = dict.fromkeys(UpsertOutcome, 0)
         self.pending: list[ImportRow] = []
         self.invalid = False  # some row failed: check the rest, write nothing more
+        self.rows_before_training_start = 0
         self.row_number = 0
         self.total_rows = 0
 
@@ -240,10 +331,12 @@ class RecordResource(resources.Resource):
             for row in dataset.dict
             for attribute in self.email_attributes
         }
+        # An email column the file may leave out stands for its default (the trainee's own).
+        emails |= {self.fields[attribute].empty_value or "" for attribute in self.email_attributes}
         self.people = selectors.people_by_email(emails=emails - {""})
 
     def import_row(self, row, instance_loader, **kwargs):
-        self.row_number = kwargs["row_number"] + 1  # as a spreadsheet numbers it
+        self.row_number = kwargs["row_number"] + self.heading_row  # as a spreadsheet shows it
         row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.validation_error is not None:
             self.invalid = True
@@ -263,47 +356,62 @@ class RecordResource(resources.Resource):
     def init_instance(self, row=None):
         # A column the file leaves out reads as empty cells.
         return SimpleNamespace(
-            **{column.attribute: column.empty_value for column in self.columns()}
+            **{column.attribute: column.empty_value for column in self.fields.values()}
         )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return not any((value or "").strip() for value in row.values())  # a blank line
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Every problem of the row at once: its cells, its people and the rest of the file,
+        then the model's own checks on the cells that could be read."""
         errors = (
             ValidationError(import_validation_errors).message_dict
             if import_validation_errors
             else {}
         )
-        if not errors:
-            errors = self.check_row(instance)
-        if not errors:
+        for attribute, messages in self.check_row(instance).items():
+            errors.setdefault(attribute, []).extend(messages)
+        if not any(name in errors for name in self.natural_key):
             key = tuple(getattr(instance, name) for name in self.natural_key)
             first = self.first_row_of_key.setdefault(key, self.row_number)
             if first != self.row_number:
-                errors = {self.natural_key[0]: [f"This row duplicates row {first}."]}
+                errors.setdefault(self.natural_key[0], []).append(
+                    f"This row duplicates row {first}."
+                )
+        if not any(name in errors for name in self.email_attributes):
+            try:
+                instance.checked = self.prepare(instance)
+            except ValidationError as error:
+                for attribute, messages in self.attribute_errors(error).items():
+                    # A cell that could not be read is reported once, as it was written.
+                    if attribute not in errors:
+                        errors[attribute] = messages
         if errors:
             raise ValidationError(errors)
+
+    def attribute_errors(self, error: ValidationError) -> dict[str, list[str]]:
+        """A model's or a service's errors, keyed by the attribute of the column to blame."""
+        messages = error.message_dict if hasattr(error, "error_dict") else {}
+        if not messages:
+            messages = {NON_FIELD_ERRORS: error.messages}
+        keyed: dict[str, list[str]] = {}
+        for name, texts in messages.items():
+            name = self.natural_key[0] if name == NON_FIELD_ERRORS else name
+            keyed.setdefault(self.error_attributes.get(name, name), []).extend(texts)
+        return keyed
 
     def save_instance(self, instance, is_create, row, **kwargs):
         try:
             self.save_row(instance)
         except ValidationError as error:
-            messages = error.message_dict if hasattr(error, "error_dict") else {}
-            if not messages:
-                messages = {NON_FIELD_ERRORS: error.messages}
-            raise ValidationError(
-                {
-                    (self.natural_key[0] if name == NON_FIELD_ERRORS else name): texts
-                    for name, texts in messages.items()
-                }
-            ) from None
+            raise ValidationError(self.attribute_errors(error)) from None
 
     def after_import(self, dataset, result, **kwargs):
         self.flush()
 
     def save_row(self, row: SimpleNamespace) -> None:
-        self.pending.append(self.prepare(row))
+        self.pending.append(row.checked)
 
     def flush(self) -> None:
         if self.pending and not self.invalid:
@@ -317,15 +425,18 @@ class RecordResource(resources.Resource):
         """Errors that need more than one cell or a look-up; resolves people onto the row."""
         return {}
 
-    def prepare(self, row: SimpleNamespace) -> ImportRow:
-        """The row checked by the kind's service; raises its ValidationError."""
+    def prepare(self, row: SimpleNamespace) -> ImportRow | None:
+        """The row checked by the kind's service (the model's full_clean); raises its
+        ValidationError. Runs once the row's people are known."""
         raise NotImplementedError
 
     def write(self, rows: list[ImportRow]) -> list[UpsertOutcome]:
         """Save checked rows through the kind's batched service; what happened to each."""
         raise NotImplementedError
 
-    def person(self, email: str, role: Role, title: str) -> tuple[User | None, str]:
+    def person(self, email: str | None, role: Role, title: str) -> tuple[User | None, str]:
+        if email is None:
+            return None, ""  # the cell could not be read: its own error says why
         person = self.people.get(email)
         if person is None:
             return None, f"No {title} has the email {email}."
@@ -380,9 +491,12 @@ class PeopleResource(RecordResource):
     def check_row(self, row):
         if row.role == Role.PROGRAMME_ADMIN and not policies.may_grant_admin_power(self.actor):
             return {"role": [ADMIN_ROW_REFUSED_MESSAGE]}
-        if row.training_start is not None and row.role != Role.TRAINEE:
+        if row.training_start is not None and row.role not in (None, Role.TRAINEE):
             return {"training_start": ["Only trainees have a training start date: leave it empty."]}
         return {}
+
+    def prepare(self, row):
+        return None  # person_upsert checks the row as it writes it (save_row)
 
     def save_row(self, row):
         # One row at a time: person_upsert (lms) checks as it writes, and people files are short.
@@ -442,6 +556,7 @@ class CoachingLogResource(RecordResource):
     natural_key = ("client_name", "coach_email", "engagement", "start_date", "end_date")
     email_attributes = ("coach_email",)
     error_attributes = {"trainee": "coach_email"}
+    own_log_optional_headings = ("coach email",)
 
     coach_email = Column("Coach Email", "coach_email", EmailCell())
     client_name = Column("Client Name", "client_name", TextCell(120))
@@ -457,7 +572,17 @@ class CoachingLogResource(RecordResource):
         "Pro Bono Hours", "pro_bono_hours", HoursCell(), required=False, default=Decimal(0)
     )
 
+    def __init__(self, *, only_trainee: User | None = None, **kwargs):
+        super().__init__(only_trainee=only_trainee, **kwargs)
+        if only_trainee is not None:
+            # A trainee's own log (ICF's template) has no Coach Email column: it is theirs.
+            coach_email = self.fields["coach_email"]
+            coach_email.required = False
+            coach_email.empty_value = only_trainee.email
+
     def check_row(self, row):
+        if row.coach_email is None:
+            return {}  # the cell could not be read: its own error says why
         if self.only_trainee is not None and row.coach_email != self.only_trainee.email:
             return {
                 "coach_email": [
@@ -468,6 +593,9 @@ class CoachingLogResource(RecordResource):
         return self.resolve_trainee(row, "coach_email")
 
     def prepare(self, row):
+        start = row.trainee.training_start
+        if self.only_trainee and start and row.start_date and row.start_date < start:
+            self.rows_before_training_start += 1
         return services.coaching_log_entry_import_row(
             trainee=row.trainee,
             client_name=row.client_name,

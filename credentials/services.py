@@ -51,7 +51,6 @@ from lms.services import UpsertOutcome, email_enqueue
 
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
 
-COACHING_LOG_DUPLICATE_MESSAGE = "You already logged this client for these dates."
 STALE_ENTRY_MESSAGE = (
     "Someone else changed this entry while you were editing. Reload it and try again."
 )
@@ -152,17 +151,32 @@ def _check_owner(*, entry: CoachingLogEntry, trainee: User) -> None:
         raise PermissionError("Only the trainee who logged this coaching may change it.")
 
 
+def _coaching_logs_lock(*, trainee_ids) -> None:
+    """Hold the row locks of these trainees until the transaction ends (in key order, so two
+    writers cannot deadlock).
+
+    Every write of a coaching log takes its trainee's lock first, so the duplicate check that
+    follows (full_clean's constraint check, or the import's look-up) cannot race, and no INSERT
+    or UPDATE ever meets the natural key's unique constraint. That matters: the key holds the
+    client's name, and PostgreSQL writes the conflicting key into its server log (the DETAIL
+    line, and the statement itself when parameters are bound on the client). The constraint
+    stays as the database's backstop. On SQLite every write transaction is serialised anyway.
+    """
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in=trainee_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def coaching_log_entry_create(*, trainee: User, **fields) -> CoachingLogEntry:
     _require_trainee(trainee, "keep a coaching log")
     entry = CoachingLogEntry(trainee=trainee, **_coaching_log_values(fields))
-    # The natural key is the database's to enforce (IntegrityError below), not a racy check.
-    entry.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        raise ValidationError(COACHING_LOG_DUPLICATE_MESSAGE) from None
+    _coaching_logs_lock(trainee_ids=[trainee.pk])
+    entry.full_clean()  # includes the natural key, checked under the lock
+    entry.save()
     return entry
 
 
@@ -179,14 +193,11 @@ def coaching_log_entry_update(
     values = _coaching_log_values(fields)
     for name, value in values.items():
         setattr(entry, name, value)
-    entry.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            changed = CoachingLogEntry.objects.filter(
-                pk=entry.pk, trainee=trainee, version=expected_version
-            ).update(**values, version=F("version") + 1, updated_at=timezone.now())
-    except IntegrityError:
-        raise ValidationError(COACHING_LOG_DUPLICATE_MESSAGE) from None
+    _coaching_logs_lock(trainee_ids=[trainee.pk])
+    entry.full_clean()  # includes the natural key, checked under the lock
+    changed = CoachingLogEntry.objects.filter(
+        pk=entry.pk, trainee=trainee, version=expected_version
+    ).update(**values, version=F("version") + 1, updated_at=timezone.now())
     if not changed:
         raise ValidationError(STALE_ENTRY_MESSAGE, code="stale")
     entry.refresh_from_db()
@@ -706,7 +717,12 @@ def coaching_log_entry_import_row(
 
 @transaction.atomic
 def coaching_log_entries_import(*, rows: list[ImportRow]) -> list[UpsertOutcome]:
-    """Rows from coaching_log_entry_import_row; an updated entry's version goes up."""
+    """Rows from coaching_log_entry_import_row; an updated entry's version goes up.
+
+    Under the trainees' locks the stored rows are read before anything is written, so a new
+    row never conflicts on the natural key (see _coaching_logs_lock).
+    """
+    _coaching_logs_lock(trainee_ids={row.key["trainee"].pk for row in rows})
     return [
         outcome for _, outcome, _ in _import_rows_upsert(CoachingLogEntry, rows, versioned=True)
     ]

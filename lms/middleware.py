@@ -1,9 +1,11 @@
-"""Request-wide policies: the user's time zone, role names, the admin CSP, two-factor sign-in."""
+"""Request-wide policies: NUL characters refused, the user's time zone, role names, the admin
+CSP, two-factor sign-in."""
 
 import zoneinfo
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,35 @@ from lms import policies
 
 # The Wagtail and Django admins ship inline scripts and styles we do not control.
 ADMIN_PREFIXES = ("/cms/", "/django-admin/")
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a NUL character in the path, the query string or a posted form field.
+
+    No address or field of the site needs one, and PostgreSQL refuses it in text (a look-up or
+    save with one would fail with a 500 wherever it lands); this one place keeps every view from
+    having to know.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.path) or _has_nul(request.GET) or _has_nul(request.POST):
+            return HttpResponseBadRequest(
+                "Bad request: the address or a form field holds a NUL character.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    # A QueryDict (GET or POST, without uploaded files): every name and every value.
+    return any(
+        "\x00" in key or any("\x00" in item for item in items) for key, items in value.lists()
+    )
 
 
 class UserTimezoneMiddleware:

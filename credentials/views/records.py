@@ -2,7 +2,9 @@
 
 Thin views: they parse a form, call credentials.services or credentials.selectors and render.
 Someone else's record answers 404 (its existence is not revealed); a role that never uses a
-page gets 403; a rejected form comes back with status 400 and plain-English messages.
+page gets 403; a rejected form comes back with status 400 and plain-English messages. Pages
+with client names, contact details or notes, every export and every certificate download are
+`never_cache` (Cache-Control: no-store): no browser or proxy keeps a copy.
 """
 
 import base64
@@ -17,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from credentials import imports, selectors, services
@@ -49,19 +52,29 @@ def _own_entry_or_404(request, entry_id: int):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def coaching_log(request):
     policies.require_role(request.user, Role.TRAINEE, TRAINEES_ONLY)
-    context = {
-        "page": selectors.coaching_log_page(
-            trainee=request.user, page_number=_page_number(request)
-        ),
-        "totals": selectors.coaching_log_totals(trainee=request.user),
-    }
+    page = selectors.coaching_log_page(trainee=request.user, page_number=_page_number(request))
+    for entry in page:  # a Page keeps its list: the template sees these notes
+        entry.training_start_warning = entry.training_start_note(request.user.training_start)
+    context = {"page": page, "totals": selectors.coaching_log_totals(trainee=request.user)}
     return render(request, "credentials/records/coaching_log.html", context)
 
 
+def _warn_before_training_start(request, entry) -> None:
+    note = entry.training_start_note(request.user.training_start)
+    if note:
+        messages.warning(
+            request,
+            f"Coaching with {entry.client_name} is {note}: your training started on "
+            f"{request.user.training_start:%-d %B %Y}, and hours count from that day.",
+        )
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_create(request):
@@ -74,6 +87,7 @@ def coaching_log_create(request):
             form.add_service_error(error)
         else:
             messages.success(request, f"Coaching with {entry.client_name} added to your log.")
+            _warn_before_training_start(request, entry)
             return redirect("credentials:coaching_log")
     return render(
         request,
@@ -83,6 +97,7 @@ def coaching_log_create(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_edit(request, entry_id: int):
@@ -104,6 +119,7 @@ def coaching_log_edit(request, entry_id: int):
             form.add_service_error(error)
         else:
             messages.success(request, f"Coaching with {entry.client_name} updated.")
+            _warn_before_training_start(request, entry)
             return redirect("credentials:coaching_log")
     return render(
         request,
@@ -113,6 +129,7 @@ def coaching_log_edit(request, entry_id: int):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_delete(request, entry_id: int):
@@ -131,6 +148,7 @@ EXPORT_CONTENT_TYPES = {
 }
 
 
+@never_cache
 @login_required
 @require_GET
 def coaching_log_export(request, file_format: str):
@@ -167,7 +185,7 @@ def _import_preview(request, *, table, report, token: str, status: int = 200):
         "headings": [table.headings[index] for index in shown],
         "rows": [
             (number, [row[index] for index in shown])
-            for number, row in enumerate(table.rows[:PREVIEW_ROWS], start=2)
+            for number, row in enumerate(table.rows[:PREVIEW_ROWS], start=table.heading_row + 1)
         ],
         "more_rows": max(0, len(table) - PREVIEW_ROWS),
     }
@@ -178,6 +196,7 @@ def _upload_page(request, form, status: int):
     return render(request, "credentials/records/import_upload.html", {"form": form}, status=status)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def coaching_log_import(request):
@@ -195,14 +214,16 @@ def coaching_log_import(request):
             "The file is larger than 2 MB, too large to check here. Split it into smaller files.",
         )
         return _upload_page(request, form, status=400)
+    date_order = form.cleaned_data["date_order"]
     try:
-        table = imports.read_table(upload)
+        table = imports.read_own_coaching_log(upload)
         report = imports.import_records(
             kind=ImportKind.COACHING_LOG,
             table=table,
             dry_run=True,
             actor=request.user,
             only_trainee=request.user,
+            date_order=date_order,
         )
     except imports.ImportFileError as error:
         form.add_error("spreadsheet", error.message)
@@ -215,6 +236,7 @@ def coaching_log_import(request):
             "token": token,
             "name": upload.name,
             "content": base64.b64encode(upload.read()).decode("ascii"),
+            "date_order": date_order,
         }
     else:
         request.session.pop(PENDING_IMPORT_KEY, None)
@@ -223,6 +245,7 @@ def coaching_log_import(request):
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def coaching_log_import_confirm(request):
@@ -235,13 +258,14 @@ def coaching_log_import_confirm(request):
         return redirect("credentials:coaching_log_import")
     upload = SimpleUploadedFile(pending["name"], base64.b64decode(pending["content"]))
     try:
-        table = imports.read_table(upload)
+        table = imports.read_own_coaching_log(upload)
         report = imports.import_records(
             kind=ImportKind.COACHING_LOG,
             table=table,
             dry_run=False,
             actor=request.user,
             only_trainee=request.user,
+            date_order=pending.get("date_order", "auto"),
         )
     except imports.ImportFileError as error:
         del request.session[PENDING_IMPORT_KEY]
@@ -257,6 +281,14 @@ def coaching_log_import_confirm(request):
         f"{report.updated} updated, "
         f"{report.unchanged} already in your log.",
     )
+    if report.before_training_start:
+        count = report.before_training_start
+        messages.warning(
+            request,
+            f"{count} imported row{pluralize(count)} start{pluralize(count, 's,')} before your "
+            f"training start on {request.user.training_start:%-d %B %Y}: hours count only from "
+            "that day. The log marks them.",
+        )
     return redirect("credentials:coaching_log")
 
 
@@ -412,6 +444,7 @@ def education_records(request):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def education_certificate(request, record_id: int):

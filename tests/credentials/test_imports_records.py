@@ -168,6 +168,7 @@ def test_every_row_error_is_reported_with_spreadsheet_numbers_and_nothing_is_sav
         "row 3, column Paid Hours: Paid Hours must be a number of hours such as 1.5.",
         "row 3, column Pro Bono Hours: Pro Bono Hours must be a number of hours such as 1.5.",
         "row 4, column End Date: The end date cannot be before the start date.",
+        "row 5, column Start Date: Log coaching once it has happened: the date is in the future.",
         "row 5, column End Date: Log coaching once it has happened: the date is in the future.",
         "row 6, column Number in Group: Give the number of people in the group.",
         "row 7, column Coach Email: No trainee has the email nobody@example.org.",
