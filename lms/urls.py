@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("lms.account_urls")),
