@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -75,6 +76,12 @@ def permission_denied(request, exception):
     if not _raised_by_own_code(exception):
         exception = PermissionDenied()
     return defaults.permission_denied(request, exception)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static icon."""
+    return redirect(static("favicon.svg"))
 
 
 def _form_response(request, template_name: str, context: dict):
