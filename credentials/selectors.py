@@ -126,7 +126,11 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
         )
 
     mentoring: dict[int, list[engine.MentorSession]] = defaultdict(list)
-    for row in MentorSession.objects.filter(trainee_id__in=ids).values(
+    # A withdrawn session is not a claim at all: not even "waiting for confirmation".
+    sessions = MentorSession.objects.filter(trainee_id__in=ids).exclude(
+        status=MentorSessionStatus.WITHDRAWN
+    )
+    for row in sessions.values(
         "trainee_id", "date", "hours", "engagement", "group_size", "mentor_credential", "status"
     ):
         mentoring[row["trainee_id"]].append(
@@ -260,6 +264,11 @@ def mentor_sessions_led_page(*, mentor: User, page_number=1) -> Page:
 def mentor_session_led_by(*, mentor: User, session_id: int) -> MentorSession | None:
     sessions = MentorSession.objects.filter(mentor=mentor, pk=session_id)
     return sessions.select_related("trainee").first()
+
+
+def mentor_session_logged_by(*, trainee: User, session_id: int) -> MentorSession | None:
+    sessions = MentorSession.objects.filter(trainee=trainee, pk=session_id)
+    return sessions.select_related("mentor").first()
 
 
 def education_records_page(*, trainee: User, page_number=1) -> Page:

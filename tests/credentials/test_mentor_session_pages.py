@@ -81,3 +81,5 @@ def test_the_emails_say_one_hour(mentor, session, django_capture_on_commit_callb
     body = mail.outbox[-1].body
     assert "(1 hour)." in body
     assert "hours)" not in body
+    # The link is the trainee's own list (it once read "http://testservercredentials:…").
+    assert f"http://testserver{reverse('credentials:mentor_sessions')}\n" in body
