@@ -252,6 +252,12 @@ def mentor_sessions_page(*, trainee: User, page_number=1) -> Page:
     return _page(sessions.order_by("-date", "-pk"), page_number)
 
 
+def mentor_sessions_disputed(*, trainee: User) -> list[MentorSession]:
+    """The trainee's sessions their mentor disputed: each waits for them to correct or withdraw."""
+    sessions = MentorSession.objects.filter(trainee=trainee, status=MentorSessionStatus.DISPUTED)
+    return list(sessions.select_related("mentor").order_by("-date", "-pk"))
+
+
 def mentor_sessions_led_page(*, mentor: User, page_number=1) -> Page:
     sessions = MentorSession.objects.filter(mentor=mentor).select_related("trainee")
     # Sessions waiting for the mentor first, then the newest.

@@ -301,6 +301,7 @@ def _mentor_sessions_page(request, form, *, status=200):
         "page": selectors.mentor_sessions_page(
             trainee=request.user, page_number=_page_number(request)
         ),
+        "disputed": selectors.mentor_sessions_disputed(trainee=request.user),
     }
     return render(request, "credentials/records/mentor_sessions.html", context, status=status)
 
