@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Site
 
@@ -187,10 +188,18 @@ class ModuleState:
     completion: ModuleCompletion | None
     sessions: list[LiveSession]
     attended: bool
+    # Where to go once the module is complete: the next module in the outline (None: the last).
+    next_module: ModulePage | None = None
 
     @property
     def enrolled(self) -> bool:
         return self.enrolment is not None
+
+    @property
+    def upcoming_sessions(self) -> list[LiveSession]:
+        """The cohort's sessions not yet over, soonest first."""
+        now = timezone.now()
+        return [session for session in self.sessions if session.ends_at > now]
 
     @property
     def can_complete(self) -> bool:
@@ -232,6 +241,9 @@ def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
     missing = rules.missing_requirements(
         blocks=specs, done_ids=done_ids, synchronous=module.is_synchronous, attended=attended
     )
+    next_module = (
+        module_after(module=module, programme=programme) if completion and programme else None
+    )
     return ModuleState(
         module=module,
         programme=programme,
@@ -241,6 +253,24 @@ def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
         completion=completion,
         sessions=sessions,
         attended=attended,
+        next_module=next_module,
+    )
+
+
+def module_after(*, module: ModulePage, programme: ProgrammePage) -> ModulePage | None:
+    """The next live module of the programme's outline (tree order), None after the last."""
+    later = ModulePage.objects.live().descendant_of(programme).filter(path__gt=module.path)
+    return later.defer("body").order_by("path").first()
+
+
+def live_session_for_trainee(*, trainee: User, session_id: int) -> LiveSession | None:
+    """A live session, if the trainee is enrolled in its programme; None otherwise."""
+    if not trainee.is_authenticated or not trainee.has_role(Role.TRAINEE):
+        return None
+    return (
+        LiveSession.objects.filter(pk=session_id, cohort__programme__enrolments__trainee=trainee)
+        .select_related("module", "cohort")
+        .first()
     )
 
 
