@@ -184,3 +184,14 @@ def test_only_trainees_enrolled_in_the_programme_get_the_calendar_file(client, l
     # No such session.
     client.force_login(trainee)
     assert client.get(reverse("courses:live_session_calendar", args=[999999])).status_code == 404
+
+
+def test_programme_admins_edit_the_join_link_in_the_live_session_snippet(client, live):
+    from tests.factories.people import make_programme_admin
+
+    _programme, cohort, _trainee, module = live
+    session = make_live_session(module=module, cohort=cohort)
+    client.force_login(make_programme_admin())
+    response = client.get(f"/cms/snippets/courses/livesession/edit/{session.pk}/")
+    assert response.status_code == 200
+    assert 'name="join_url"' in response.content.decode()
