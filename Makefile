@@ -16,6 +16,8 @@ export STACK_DIR ?= /tmp/coach-lms-stack
 STACK := .ci/stack
 WITH_STACK_ENV := eval "$$($(STACK) env)"
 SERVE_PROD_PORT ?= 8001
+# Where `make demo` listens: this machine only, unless asked (DEMO_ADDR=0.0.0.0:8000 shares it).
+DEMO_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
 
 .PHONY: help install test demo lint stack stack-stop worker beat serve-prod bench
@@ -24,7 +26,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make install     create .venv and install requirements.txt (skipped when up to date)"
 	@echo "make test        run the whole test suite (PYTEST_WORKERS=$(PYTEST_WORKERS), PYTEST_ARGS=...)"
-	@echo "make demo        migrate, seed demo data and serve on http://127.0.0.1:8000/"
+	@echo "make demo        migrate, seed demo data and serve on http://$(DEMO_ADDR)/"
 	@echo "make lint        ruff check and ruff format --check"
 	@echo "make stack       start local PostgreSQL + Redis and print the env to export"
 	@echo "make stack-stop  stop them"
@@ -52,9 +54,9 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo
-	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops the server)"
+	@echo "Open http://$(DEMO_ADDR)/ (Ctrl-C stops the server)"
 	@echo
-	$(BIN)/python manage.py runserver 0.0.0.0:8000
+	$(BIN)/python manage.py runserver $(DEMO_ADDR)
 
 lint: install
 	$(BIN)/ruff check .

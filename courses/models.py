@@ -221,6 +221,12 @@ class LiveSession(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=255, help_text="Room, or the video-call link.")
+    join_url = models.URLField(
+        "join link",
+        max_length=500,
+        blank=True,
+        help_text="The video-call address trainees open to join (https://…). Empty for a room.",
+    )
 
     class Meta:
         ordering = ["starts_at"]

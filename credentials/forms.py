@@ -134,7 +134,17 @@ class MentorChoiceField(forms.ModelChoiceField):
         return f"{mentor.get_full_name() or mentor.email} ({credential})"
 
 
-class MentorSessionForm(GroupSizeMixin, PlainFormMixin, forms.Form):
+class MentorSessionDetailsForm(GroupSizeMixin, PlainFormMixin, forms.Form):
+    """What the session was; a trainee corrects these once the mentor disputes them."""
+
+    date = date_field("Date of the session")
+    hours = hours_field("Hours", max_digits=5)
+    engagement = engagement_field()
+    group_size = group_size_field("For group mentoring only: how many coaches took part.")
+
+
+class MentorSessionForm(MentorSessionDetailsForm):
+    field_order = ["mentor"]
     mentor = MentorChoiceField(
         label="Mentor",
         queryset=None,
@@ -144,10 +154,6 @@ class MentorSessionForm(GroupSizeMixin, PlainFormMixin, forms.Form):
             "invalid_choice": "Choose a mentor from the list.",
         },
     )
-    date = date_field("Date of the session")
-    hours = hours_field("Hours", max_digits=5)
-    engagement = engagement_field()
-    group_size = group_size_field("For group mentoring only: how many coaches took part.")
 
     def __init__(self, *args, mentors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +168,18 @@ class DisputeForm(PlainFormMixin, forms.Form):
         help_text="The trainee sees this, so they can correct the record.",
         error_messages={
             "required": "Say why you dispute this session, so the trainee can correct it."
+        },
+    )
+
+
+class UnconfirmForm(PlainFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="The trainee sees this. The session waits for your confirmation again.",
+        error_messages={
+            "required": "Say why you take back your confirmation, so the trainee knows."
         },
     )
 

@@ -214,6 +214,8 @@ class MentorSessionStatus(models.TextChoices):
     LOGGED = "logged", "Waiting for the mentor"
     CONFIRMED = "confirmed", "Confirmed by the mentor"
     DISPUTED = "disputed", "Disputed by the mentor"
+    # The trainee took back a session the mentor disputed; it never counts.
+    WITHDRAWN = "withdrawn", "Withdrawn by the trainee"
 
 
 class MentorSession(models.Model):

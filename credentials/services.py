@@ -7,6 +7,7 @@ and each change writes an event row.
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -68,6 +69,8 @@ COACHING_LOG_FIELDS = frozenset(
         "notes",
     }
 )
+# What a trainee says about a mentor session (the mentor and the trainee are fixed once logged).
+MENTOR_SESSION_DETAILS = ("date", "hours", "engagement", "group_size")
 # The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
 EXAM_PASS_MARK = 460
 CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
@@ -78,10 +81,26 @@ CERTIFICATE_SIGNATURES = (
     (b"\xff\xd8\xff", ".jpg"),
 )
 
+# Each move of a mentor session and who makes it. The mentor vouches for the session: confirms,
+# disputes, corrects a mistaken dispute by confirming, or takes back a mistaken confirmation.
+# The trainee owns the record: once it is disputed they correct it (back to the mentor) or
+# withdraw it (it never counts).
+MENTOR = "mentor"
+TRAINEE = "trainee"
+MENTOR_SESSION_MOVES: dict[str, dict[str, str]] = {
+    MentorSessionStatus.LOGGED: {
+        MentorSessionStatus.CONFIRMED: MENTOR,
+        MentorSessionStatus.DISPUTED: MENTOR,
+    },
+    MentorSessionStatus.DISPUTED: {
+        MentorSessionStatus.CONFIRMED: MENTOR,
+        MentorSessionStatus.LOGGED: TRAINEE,
+        MentorSessionStatus.WITHDRAWN: TRAINEE,
+    },
+    MentorSessionStatus.CONFIRMED: {MentorSessionStatus.LOGGED: MENTOR},
+}
 MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
-    MentorSessionStatus.LOGGED: {MentorSessionStatus.CONFIRMED, MentorSessionStatus.DISPUTED},
-    # A mentor who disputed by mistake corrects it by confirming; a confirmation is final.
-    MentorSessionStatus.DISPUTED: {MentorSessionStatus.CONFIRMED},
+    from_status: set(moves) for from_status, moves in MENTOR_SESSION_MOVES.items()
 }
 EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
     EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
@@ -250,10 +269,6 @@ def _status_transition(
     )
 
 
-def _site_url(name: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(name)
-
-
 def _email_person(*, to: User, subject: str, template: str, context: dict) -> None:
     email_enqueue(
         subject=subject,
@@ -264,9 +279,21 @@ def _email_person(*, to: User, subject: str, template: str, context: dict) -> No
 
 @transaction.atomic
 def mentor_session_transition(
-    *, session: MentorSession, to_status: str, actor: User, note: str = ""
+    *,
+    session: MentorSession,
+    to_status: str,
+    actor: User,
+    note: str = "",
+    changes: dict | None = None,
 ) -> MentorSession:
-    changes = {"dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else ""}
+    mover = MENTOR_SESSION_MOVES.get(session.status, {}).get(to_status)
+    if mover is not None and actor.pk != getattr(session, f"{mover}_id"):
+        # Views look sessions up by mentor or trainee; this guards the service itself.
+        raise PermissionError(f"Only the session's {mover} may make this change.")
+    changes = {
+        **(changes or {}),
+        "dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else "",
+    }
     _status_transition(
         record=session,
         transitions=MENTOR_SESSION_TRANSITIONS,
@@ -294,38 +321,122 @@ def mentor_session_log(
     if not mentor.has_role(Role.MENTOR):
         raise ValidationError({"mentor": "Choose a mentor from the list."})
     session = MentorSession(
-        trainee=trainee,
-        mentor=mentor,
-        mentor_credential=mentor.credential_held,
-        date=_as_date(date, "date"),
-        hours=_hours_within(
-            _as_hours(hours, "hours"),
-            field="hours",
-            maximum=Decimal(24),
-            too_few="Enter how long the session lasted: more than 0 hours.",
-            too_many="A mentor session cannot last more than 24 hours.",
-        ),
-        engagement=engagement,
-        group_size=group_size if engagement == Engagement.GROUP else None,
+        trainee=trainee, mentor=mentor, mentor_credential=mentor.credential_held
     )
+    _mentor_session_set_details(
+        session, date=date, hours=hours, engagement=engagement, group_size=group_size
+    )
+    with _mentor_session_once():
+        session.save()
+    MentorSessionEvent.objects.create(
+        session=session, from_status="", to_status=session.status, actor=trainee
+    )
+    _email_mentor_to_confirm(session)
+    return session
+
+
+def _mentor_session_set_details(
+    session: MentorSession,
+    *,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> None:
+    """Set what the session was, checked: a field error a person can act on, or nothing set."""
+    session.date = _as_date(date, "date")
+    session.hours = _hours_within(
+        _as_hours(hours, "hours"),
+        field="hours",
+        maximum=Decimal(24),
+        too_few="Enter how long the session lasted: more than 0 hours.",
+        too_many="A mentor session cannot last more than 24 hours.",
+    )
+    session.engagement = engagement
+    session.group_size = group_size if engagement == Engagement.GROUP else None
     session.full_clean(validate_constraints=False)
+
+
+@contextmanager
+def _mentor_session_once():
     try:
         with transaction.atomic():
-            session.save()
+            yield
     except IntegrityError:
         raise ValidationError(
             "You already logged a session of this kind with this mentor on this date."
         ) from None
-    MentorSessionEvent.objects.create(
-        session=session, from_status="", to_status=session.status, actor=trainee
-    )
+
+
+def _email_mentor_to_confirm(session: MentorSession, *, corrected: bool = False) -> None:
+    what = "corrected mentor session" if corrected else "mentor session"
     _email_person(
-        to=mentor,
-        subject=f"Please confirm a mentor session with {trainee}",
+        to=session.mentor,
+        subject=f"Please confirm a {what} with {session.trainee}",
         template="mentor_session_logged.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions_led")},
+        context={
+            "session": session,
+            "corrected": corrected,
+            "url": _site_url(reverse("credentials:mentor_sessions_led")),
+        },
     )
+
+
+def _check_trainee(*, session: MentorSession, trainee: User) -> None:
+    if session.trainee_id != trainee.pk:
+        raise PermissionError("Only the trainee who logged this session may change it.")
+
+
+def _require_disputed(session: MentorSession, action: str) -> None:
+    if session.status != MentorSessionStatus.DISPUTED:
+        raise ValidationError(
+            f"Only a session your mentor disputed can be {action}; this one is "
+            f"“{session.get_status_display().lower()}”.",
+            code="invalid_transition",
+        )
+
+
+@transaction.atomic
+def mentor_session_correct(
+    *,
+    session: MentorSession,
+    trainee: User,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> MentorSession:
+    """The trainee corrects a disputed session: it goes back to the mentor to confirm."""
+    _check_trainee(session=session, trainee=trainee)
+    _require_disputed(session, "corrected")
+    corrected = MentorSession.objects.get(pk=session.pk)
+    _mentor_session_set_details(
+        corrected, date=date, hours=hours, engagement=engagement, group_size=group_size
+    )
+    details = {name: getattr(corrected, name) for name in MENTOR_SESSION_DETAILS}
+    with _mentor_session_once():
+        mentor_session_transition(
+            session=session,
+            to_status=MentorSessionStatus.LOGGED,
+            actor=trainee,
+            note="Corrected by the trainee after the dispute.",
+            changes=details,
+        )
+    _email_mentor_to_confirm(session, corrected=True)
     return session
+
+
+@transaction.atomic
+def mentor_session_withdraw(*, session: MentorSession, trainee: User) -> MentorSession:
+    """The trainee withdraws a disputed session; it stays on record and never counts."""
+    _check_trainee(session=session, trainee=trainee)
+    _require_disputed(session, "withdrawn")
+    return mentor_session_transition(
+        session=session,
+        to_status=MentorSessionStatus.WITHDRAWN,
+        actor=trainee,
+        note="Withdrawn by the trainee after the dispute.",
+    )
 
 
 def _check_mentor(*, session: MentorSession, mentor: User) -> None:
@@ -343,7 +454,7 @@ def mentor_session_confirm(*, session: MentorSession, mentor: User) -> MentorSes
         to=session.trainee,
         subject="Your mentor confirmed a session",
         template="mentor_session_confirmed.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+        context={"session": session, "url": _site_url(reverse("credentials:mentor_sessions"))},
     )
     return session
 
@@ -363,7 +474,38 @@ def mentor_session_dispute(*, session: MentorSession, mentor: User, reason: str)
         to=session.trainee,
         subject="Your mentor disputed a session",
         template="mentor_session_disputed.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+        context={"session": session, "url": _site_url(reverse("credentials:mentor_sessions"))},
+    )
+    return session
+
+
+@transaction.atomic
+def mentor_session_unconfirm(*, session: MentorSession, mentor: User, reason: str) -> MentorSession:
+    """The mentor takes back a confirmation made by mistake: the session waits for them again."""
+    _check_mentor(session=session, mentor=mentor)
+    if session.status != MentorSessionStatus.CONFIRMED:
+        raise ValidationError(
+            "Only a session you confirmed can be taken back; this one is "
+            f"“{session.get_status_display().lower()}”.",
+            code="invalid_transition",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why you take back your confirmation, so the trainee knows."}
+        )
+    mentor_session_transition(
+        session=session, to_status=MentorSessionStatus.LOGGED, actor=mentor, note=reason
+    )
+    _email_person(
+        to=session.trainee,
+        subject="Your mentor took back a confirmation",
+        template="mentor_session_unconfirmed.txt",
+        context={
+            "session": session,
+            "reason": reason,
+            "url": _site_url(reverse("credentials:mentor_sessions")),
+        },
     )
     return session
 
@@ -458,7 +600,7 @@ def education_record_review(
         to=record.trainee,
         subject=f"Your education record was {'approved' if approve else 'rejected'}",
         template="education_reviewed.txt",
-        context={"record": record, "url": _site_url("credentials:education_records")},
+        context={"record": record, "url": _site_url(reverse("credentials:education_records"))},
     )
     return record
 

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,6 +55,34 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", **checks},
         status=200 if healthy else 503,
     )
+
+
+# Our own refusals are written for the person refused ("The journal is for trainees."); those
+# raised inside Django or a library may name internals, so their message stays in the log.
+OWN_PACKAGES = frozenset({"lms", "courses", "credentials", "billing"})
+
+
+def _raised_by_own_code(exception: BaseException) -> bool:
+    frame = exception.__traceback__
+    if frame is None:
+        return False
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    module = frame.tb_frame.f_globals.get("__name__", "")
+    return module.partition(".")[0] in OWN_PACKAGES
+
+
+def permission_denied(request, exception):
+    """handler403: the 403 page, with the reason when the refusal is one of ours."""
+    if not _raised_by_own_code(exception):
+        exception = PermissionDenied()
+    return defaults.permission_denied(request, exception)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static icon."""
+    return redirect(static("favicon.svg"))
 
 
 def _form_response(request, template_name: str, context: dict):

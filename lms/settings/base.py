@@ -181,6 +181,9 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # Wagtail: the back office for programme admins at /cms/.
 WAGTAIL_SITE_NAME = "Coach Academy"
+# Avatars are the initials Wagtail draws itself: Gravatar cannot be reached offline and would
+# tell a third party who opens the back office.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
