@@ -7,13 +7,11 @@ from binascii import unhexlify
 from datetime import date
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import verify_token
@@ -21,6 +19,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lms.emails import email_render, site_url
 from lms.models import Role, User
 from lms.tasks import send_email
 from lms.validators import validate_not_in_future
@@ -39,6 +38,12 @@ def email_enqueue(*, subject: str, body: str, to: list[str], html_body: str | No
     transaction.on_commit(
         lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body)
     )
+
+
+def email_send(*, name: str, context: dict, to: list[str]) -> None:
+    """Render the email `name` (lms.emails) and send it once the transaction has committed."""
+    email = email_render(name, context)
+    email_enqueue(subject=email.subject, body=email.body, to=to)
 
 
 @transaction.atomic
@@ -139,13 +144,9 @@ def trainee_register(
             )
     except IntegrityError as error:
         raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from error
-    context = {
-        "user": user,
-        "dashboard_url": settings.WAGTAILADMIN_BASE_URL + reverse("dashboard"),
-    }
-    email_enqueue(
-        subject="Welcome to Coach Academy",
-        body=render_to_string("lms/account/email/welcome.txt", context),
+    email_send(
+        name="welcome",
+        context={"user": user, "dashboard_url": site_url(reverse("dashboard"))},
         to=[user.email],
     )
     return user

@@ -81,7 +81,6 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
 
 
 class PasswordResetConfirmView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetConfirmView):
