@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from lms.emails import site_url
 from lms.models import Profession, Role, User
-from lms.services import DEFAULT_TIME_ZONE, DUPLICATE_EMAIL_MESSAGE, email_send
+from lms.services import DEFAULT_TIME_ZONE, email_send
 from lms.validators import validate_not_in_future, validate_npi
 
 STRONG_CHOICE_HELP_TEXT = (
@@ -177,10 +177,9 @@ class TraineeSignupForm(auth_forms.SetPasswordMixin, PersonForm):
     field_order = ["email", *PersonForm.base_fields, "password1", "password2"]
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+        # Whether the address has an account is never said here: lms.services.trainee_register
+        # emails its owner instead.
+        return User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
 
     def clean(self):
         cleaned = super().clean()
