@@ -222,8 +222,6 @@ def attendance_register_save(
 def live_session_create(
     *, module: ModulePage, cohort: Cohort, starts_at: datetime, ends_at: datetime, location: str
 ) -> LiveSession:
-    if cohort.programme_id != _programme_of(module).pk:
-        raise ValidationError("This cohort belongs to another programme than the module.")
     session = LiveSession(
         module=module, cohort=cohort, starts_at=starts_at, ends_at=ends_at, location=location
     )
