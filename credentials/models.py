@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from credentials import engine
+from credentials.validators import validate_certificate
 from lms.encryption import EncryptedTextField
 from lms.models import Credential
 
@@ -336,7 +337,9 @@ class EducationRecord(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
     )
     synchronous_hours = models.DecimalField(default=Decimal(0), **HOURS)
-    certificate = models.FileField(upload_to=certificate_upload_to, blank=True)
+    certificate = models.FileField(
+        upload_to=certificate_upload_to, blank=True, validators=[validate_certificate]
+    )
     status = models.CharField(
         max_length=10, choices=EducationStatus.choices, default=EducationStatus.PENDING
     )

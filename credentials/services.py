@@ -43,6 +43,7 @@ from credentials.models import (
     Pathway,
     Source,
 )
+from credentials.validators import certificate_extension
 from lms.emails import site_url
 from lms.models import Role, User
 from lms.services import UpsertOutcome, email_send
@@ -69,13 +70,6 @@ COACHING_LOG_FIELDS = frozenset(
 )
 # The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
 EXAM_PASS_MARK = 460
-CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
-# What a certificate file starts with, whatever its name says.
-CERTIFICATE_SIGNATURES = (
-    (b"%PDF-", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-)
 
 MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
     MentorSessionStatus.LOGGED: {MentorSessionStatus.CONFIRMED, MentorSessionStatus.DISPUTED},
@@ -344,23 +338,14 @@ def mentor_session_dispute(*, session: MentorSession, mentor: User, reason: str)
     return session
 
 
-def _certificate_extension(certificate: File) -> str:
-    """The file type found in the certificate's first bytes, or a message saying what's wrong."""
+def _certificate_extension(certificate: File | None) -> str:
+    """What the certificate really is, or a message on the certificate field saying what's wrong."""
     if certificate is None:
         raise ValidationError({"certificate": "Attach your certificate (PDF, PNG or JPEG)."})
-    if certificate.size > CERTIFICATE_MAX_BYTES:
-        raise ValidationError(
-            {"certificate": "The certificate is larger than 5 MB. Attach a smaller file."}
-        )
-    certificate.seek(0)
-    head = certificate.read(16)
-    certificate.seek(0)
-    for signature, extension in CERTIFICATE_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    raise ValidationError(
-        {"certificate": "The certificate must be a PDF, PNG or JPEG file. This file is not one."}
-    )
+    try:
+        return certificate_extension(certificate)
+    except ValidationError as error:
+        raise ValidationError({"certificate": error.messages}) from error
 
 
 @transaction.atomic
