@@ -229,8 +229,6 @@ def live_session_create(
     location: str,
     join_url: str = "",
 ) -> LiveSession:
-    if cohort.programme_id != _programme_of(module).pk:
-        raise ValidationError("This cohort belongs to another programme than the module.")
     session = LiveSession(
         module=module,
         cohort=cohort,

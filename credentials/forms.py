@@ -7,6 +7,7 @@ credentials.services; views hand a service's ValidationError back with `add_serv
 from django import forms
 
 from credentials.models import Engagement
+from credentials.validators import validate_certificate
 from lms.forms import PlainFormMixin
 
 DATE_MESSAGES = {
@@ -207,6 +208,7 @@ class EducationRecordForm(PlainFormMixin, forms.Form):
         label="Certificate",
         help_text="A PDF, PNG or JPEG file of 5 MB or less.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        validators=[validate_certificate],
         error_messages={
             "required": "Attach your certificate (PDF, PNG or JPEG).",
             "empty": "The certificate file is empty. Attach the real file.",

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -46,9 +44,11 @@ from credentials.models import (
     Pathway,
     Source,
 )
+from credentials.validators import certificate_extension
 from lms import policies
+from lms.emails import site_url
 from lms.models import Role, User
-from lms.services import UpsertOutcome, email_enqueue
+from lms.services import UpsertOutcome, email_send
 
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
 
@@ -73,13 +73,6 @@ COACHING_LOG_FIELDS = frozenset(
 MENTOR_SESSION_DETAILS = ("date", "hours", "engagement", "group_size")
 # The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
 EXAM_PASS_MARK = 460
-CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
-# What a certificate file starts with, whatever its name says.
-CERTIFICATE_SIGNATURES = (
-    (b"%PDF-", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-)
 
 # Each move of a mentor session and who makes it. The mentor vouches for the session: confirms,
 # disputes, corrects a mistaken dispute by confirming, or takes back a mistaken confirmation.
@@ -269,14 +262,6 @@ def _status_transition(
     )
 
 
-def _email_person(*, to: User, subject: str, template: str, context: dict) -> None:
-    email_enqueue(
-        subject=subject,
-        body=render_to_string(f"credentials/records/email/{template}", context),
-        to=[to.email],
-    )
-
-
 @transaction.atomic
 def mentor_session_transition(
     *,
@@ -369,16 +354,14 @@ def _mentor_session_once():
 
 
 def _email_mentor_to_confirm(session: MentorSession, *, corrected: bool = False) -> None:
-    what = "corrected mentor session" if corrected else "mentor session"
-    _email_person(
-        to=session.mentor,
-        subject=f"Please confirm a {what} with {session.trainee}",
-        template="mentor_session_logged.txt",
+    email_send(
+        name="mentor_session_logged",
         context={
             "session": session,
             "corrected": corrected,
-            "url": _site_url(reverse("credentials:mentor_sessions_led")),
+            "url": site_url(reverse("credentials:mentor_sessions_led")),
         },
+        to=[session.mentor.email],
     )
 
 
@@ -450,11 +433,10 @@ def mentor_session_confirm(*, session: MentorSession, mentor: User) -> MentorSes
     mentor_session_transition(
         session=session, to_status=MentorSessionStatus.CONFIRMED, actor=mentor
     )
-    _email_person(
-        to=session.trainee,
-        subject="Your mentor confirmed a session",
-        template="mentor_session_confirmed.txt",
-        context={"session": session, "url": _site_url(reverse("credentials:mentor_sessions"))},
+    email_send(
+        name="mentor_session_confirmed",
+        context={"session": session, "url": site_url(reverse("credentials:mentor_sessions"))},
+        to=[session.trainee.email],
     )
     return session
 
@@ -470,11 +452,10 @@ def mentor_session_dispute(*, session: MentorSession, mentor: User, reason: str)
     mentor_session_transition(
         session=session, to_status=MentorSessionStatus.DISPUTED, actor=mentor, note=reason
     )
-    _email_person(
-        to=session.trainee,
-        subject="Your mentor disputed a session",
-        template="mentor_session_disputed.txt",
-        context={"session": session, "url": _site_url(reverse("credentials:mentor_sessions"))},
+    email_send(
+        name="mentor_session_disputed",
+        context={"session": session, "url": site_url(reverse("credentials:mentor_sessions"))},
+        to=[session.trainee.email],
     )
     return session
 
@@ -497,36 +478,26 @@ def mentor_session_unconfirm(*, session: MentorSession, mentor: User, reason: st
     mentor_session_transition(
         session=session, to_status=MentorSessionStatus.LOGGED, actor=mentor, note=reason
     )
-    _email_person(
-        to=session.trainee,
-        subject="Your mentor took back a confirmation",
-        template="mentor_session_unconfirmed.txt",
+    email_send(
+        name="mentor_session_unconfirmed",
         context={
             "session": session,
             "reason": reason,
-            "url": _site_url(reverse("credentials:mentor_sessions")),
+            "url": site_url(reverse("credentials:mentor_sessions")),
         },
+        to=[session.trainee.email],
     )
     return session
 
 
-def _certificate_extension(certificate: File) -> str:
-    """The file type found in the certificate's first bytes, or a message saying what's wrong."""
+def _certificate_extension(certificate: File | None) -> str:
+    """What the certificate really is, or a message on the certificate field saying what's wrong."""
     if certificate is None:
         raise ValidationError({"certificate": "Attach your certificate (PDF, PNG or JPEG)."})
-    if certificate.size > CERTIFICATE_MAX_BYTES:
-        raise ValidationError(
-            {"certificate": "The certificate is larger than 5 MB. Attach a smaller file."}
-        )
-    certificate.seek(0)
-    head = certificate.read(16)
-    certificate.seek(0)
-    for signature, extension in CERTIFICATE_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    raise ValidationError(
-        {"certificate": "The certificate must be a PDF, PNG or JPEG file. This file is not one."}
-    )
+    try:
+        return certificate_extension(certificate)
+    except ValidationError as error:
+        raise ValidationError({"certificate": error.messages}) from error
 
 
 @transaction.atomic
@@ -596,11 +567,10 @@ def education_record_review(
         note=note,
         changes={"review_note": note},
     )
-    _email_person(
-        to=record.trainee,
-        subject=f"Your education record was {'approved' if approve else 'rejected'}",
-        template="education_reviewed.txt",
-        context={"record": record, "url": _site_url(reverse("credentials:education_records"))},
+    email_send(
+        name="education_reviewed",
+        context={"record": record, "url": site_url(reverse("credentials:education_records"))},
+        to=[record.trainee.email],
     )
     return record
 
@@ -1061,10 +1031,6 @@ OPEN_APPLICATION_MESSAGE = (
 )
 
 
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _application_event_record(
     *, application: CredentialApplication, from_status: str, actor: User, note: str = ""
 ) -> ApplicationEvent:
@@ -1116,49 +1082,28 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
     _application_event_record(application=application, from_status="", actor=trainee)
     title = certificates.credential_title(pathway)
-    email_enqueue(
-        subject=f"We received your {level} application",
-        body=(
-            f"Hello {trainee.get_short_name()},\n\nWe received your application for {title}. "
-            "A programme admin will review it and we will email you at each step.\n\n"
-            f"Your progress page: {_site_url(reverse('credentials:progress'))}\n"
-        ),
+    email_send(
+        name="application_submitted",
+        context={
+            "application": application,
+            "title": title,
+            "url": site_url(reverse("credentials:progress")),
+        },
         to=[trainee.email],
     )
     admins = selectors.programme_admin_emails()
     if admins:
         review_path = reverse("credentials:application_detail", args=[application.pk])
-        email_enqueue(
-            subject=f"New {level} application from {trainee}",
-            body=(
-                f"{trainee} ({trainee.email}) applied for {title}.\n\n"
-                f"Review it: {_site_url(review_path)}\n"
-            ),
+        email_send(
+            name="application_received",
+            context={"application": application, "title": title, "url": site_url(review_path)},
             to=admins,
         )
     return application
 
 
-def _transition_email_body(application: CredentialApplication, reasons: str) -> str:
-    title = certificates.credential_title(application.pathway)
-    status = application.status
-    if status == ApplicationStatus.UNDER_REVIEW:
-        news = f"A programme admin has started reviewing your application for {title}."
-    elif status == ApplicationStatus.APPROVED:
-        news = (
-            f"Congratulations: your application for {title} is approved. Your certificate is "
-            "being prepared and we will email you when it is ready to download."
-        )
-    else:
-        news = (
-            f"Your application for {title} was returned. The reviewer wrote:\n\n{reasons}\n\n"
-            "Once you have dealt with this you can apply again from your progress page."
-        )
-    progress = _site_url(reverse("credentials:progress") + f"?pathway={application.pathway.code}")
-    return (
-        f"Hello {application.trainee.get_short_name()},\n\n{news}\n\n"
-        f"Your progress page: {progress}\n"
-    )
+def _progress_url(pathway: Pathway) -> str:
+    return site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
 
 
 @transaction.atomic
@@ -1202,9 +1147,14 @@ def application_transition(
     )
     if to_status == ApplicationStatus.APPROVED:
         award_issue(application=current, actor=actor)
-    email_enqueue(
-        subject=f"Your {current.pathway.level} application: {current.get_status_display()}",
-        body=_transition_email_body(current, reasons),
+    email_send(
+        name="application_transition",
+        context={
+            "application": current,
+            "title": certificates.credential_title(current.pathway),
+            "reasons": reasons,
+            "url": _progress_url(current.pathway),
+        },
         to=[current.trainee.email],
     )
     application.status = current.status
@@ -1251,15 +1201,14 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
     award.full_clean(validate_unique=False, validate_constraints=False)
     award.save(update_fields=["certificate_pdf"])
     download = reverse("credentials:award_certificate", args=[award.verification_code])
-    email_enqueue(
-        subject=f"Your {award.pathway.level} certificate is ready",
-        body=(
-            f"Hello {award.trainee.get_short_name()},\n\n"
-            f"Your certificate for {certificates.credential_title(award.pathway)} is ready.\n\n"
-            f"Download it: {_site_url(download)}\n"
-            f"Anyone can check it is genuine at: "
-            f"{certificates.verification_url(award.verification_code)}\n"
-        ),
+    email_send(
+        name="award_certificate_ready",
+        context={
+            "award": award,
+            "title": certificates.credential_title(award.pathway),
+            "url": site_url(download),
+            "verification_url": certificates.verification_url(award.verification_code),
+        },
         to=[award.trainee.email],
     )
     return award
@@ -1283,15 +1232,13 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     current.revoked_by = actor
     current.full_clean(validate_unique=False, validate_constraints=False)
     current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    email_enqueue(
-        subject=f"Your {current.pathway.level} award has been revoked",
-        body=(
-            f"Hello {current.trainee.get_short_name()},\n\n"
-            f"Your award of {certificates.credential_title(current.pathway)} was revoked. "
-            f"The reason given:\n\n{reason}\n\n"
-            "Its verification page now shows it as revoked. Reply to this email if you think "
-            "this is a mistake.\n"
-        ),
+    email_send(
+        name="award_revoked",
+        context={
+            "award": current,
+            "title": certificates.credential_title(current.pathway),
+            "verification_url": certificates.verification_url(current.verification_code),
+        },
         to=[current.trainee.email],
     )
     award.revoked_at = current.revoked_at
@@ -1312,14 +1259,13 @@ def eligibility_notice_create(
             notice.save()
     except IntegrityError:
         return None  # told before (by this batch's retry or a parallel run)
-    progress = _site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
-    email_enqueue(
-        subject=f"You can now apply for {pathway.level}",
-        body=(
-            f"Hello {trainee.get_short_name()},\n\n"
-            f"Your records now meet every requirement of {certificates.credential_title(pathway)}. "
-            f"You can apply from your progress page:\n{progress}\n"
-        ),
+    email_send(
+        name="eligibility_notice",
+        context={
+            "trainee": trainee,
+            "title": certificates.credential_title(pathway),
+            "url": _progress_url(pathway),
+        },
         to=[trainee.email],
     )
     return notice

@@ -37,6 +37,7 @@ from lms.services import (
     staff_two_factor_verify,
     totp_device_create,
     trainee_register,
+    trainee_signup_confirm,
     user_totp_device,
     user_update_profile,
 )
@@ -112,7 +113,6 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
 
 
 class PasswordResetConfirmView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetConfirmView):
@@ -132,18 +132,39 @@ def signup(request):
     form = TraineeSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = trainee_register(**form.registration_data())
+            trainee_register(**form.registration_data())
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"Welcome, {user.first_name}! Your trainee account is ready. "
-                "We have sent a welcome email to you.",
-            )
-            return redirect("dashboard")
+            # The same answer whether or not the address had an account.
+            return redirect("signup_sent")
     return _form_response(request, "lms/account/signup.html", {"form": form})
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "lms/account/signup_sent.html")
+
+
+@never_cache
+@require_GET
+def signup_confirm(request, uidb64: str, token: str):
+    try:
+        user = trainee_signup_confirm(uidb64=uidb64, token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "lms/account/signup_confirm_invalid.html",
+            {"message": error.messages[0]},
+            status=400,
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        f"Welcome, {user.first_name}! Your email address is confirmed and your "
+        "trainee account is ready.",
+    )
+    return redirect("dashboard")
 
 
 @login_required

@@ -184,7 +184,10 @@ WAGTAIL_SITE_NAME = "Coach Academy"
 # Avatars are the initials Wagtail draws itself: Gravatar cannot be reached offline and would
 # tell a third party who opens the back office.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://localhost:8000")
+# The public base URL: every absolute link (emails, certificates) is built from it by
+# lms.emails.site_url.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
