@@ -7,6 +7,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from lms.encryption import fernet_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -177,6 +179,7 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 
 # Encryption at rest for client contact details and private notes (lms.encryption).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+fernet_keys(FIELD_ENCRYPTION_KEYS)
 
 # Wagtail: the back office for programme admins at /cms/.
 WAGTAIL_SITE_NAME = "Coach Academy"
