@@ -886,6 +886,21 @@ def import_job_finish(
     return job
 
 
+@transaction.atomic
+def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
+    """End a queued or running job as failed, `reason` shown on its page; a finished job keeps
+    its outcome. The import is one transaction, so a job that stopped saved nothing."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+        return job
+    job.status = ImportJobStatus.FAILED
+    job.errors = [{"row": None, "column": "", "message": reason}]
+    job.finished_at = timezone.now()
+    job.full_clean(exclude=["created_by", "file"])
+    job.save(update_fields=["status", "errors", "finished_at"])
+    return job
+
+
 # --- Applications, awards, eligibility notices ----------------------------------------------
 
 logger = logging.getLogger(__name__)
