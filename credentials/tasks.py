@@ -111,3 +111,12 @@ def award_certificate_render(award_id: int) -> None:
 def evaluate_all_trainees() -> int:
     """Nightly: tell every newly eligible trainee, once, that they can apply."""
     return services.eligibility_notices_send()
+
+
+@shared_task(name="credentials.unfinished_work_requeue")
+def unfinished_work_requeue() -> dict[str, int]:
+    """Every 5 minutes (beat): finish what lost messages and killed workers left undone."""
+    return {
+        "awards_requeued": services.award_certificates_requeue(),
+        **services.import_jobs_stalled_settle(),
+    }

@@ -159,7 +159,24 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+# A task is acknowledged when it ends, not when it starts, and goes back to the queue when its
+# worker process dies under it (SIGKILL, out of memory): every task is idempotent, so running
+# one again is safe, while losing one can leave an award without its PDF.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker takes one message at a time, so the others wait in Redis for an idle worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may run longer than 10 minutes (the longest, the nightly evaluation of 10,000 trainees
+# or a 10,000-row import, takes under a minute: bench/README.md); at 9 minutes it is asked to
+# stop, which an import job reports on its page.
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# A message taken by a worker that vanished (the whole worker killed, the machine lost) is
+# redelivered after the visibility timeout. It must exceed the longest wait for an
+# acknowledgement, the time limit plus a retry's countdown (Celery's default 3 minutes), or a
+# slow task would run twice; 15 minutes covers 10 + 3 with margin, where Redis's default hour
+# would leave an award without its PDF for an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -169,6 +186,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "credentials-evaluate-all-trainees": {
         "task": "credentials.evaluate_all_trainees",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Work a lost message left undone: awards without their PDF, import jobs that never ran or
+    # never finished (credentials.services.unfinished_work_requeue).
+    "credentials-unfinished-work-requeue": {
+        "task": "credentials.unfinished_work_requeue",
+        "schedule": timedelta(minutes=5),
     },
 }
 
