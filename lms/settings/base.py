@@ -225,6 +225,11 @@ AXES_RESET_ON_SUCCESS = True
 # never find it), and "Ann@x.org" and "ann@x.org" count as one account, as the login does.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "lms.forms.login_throttle_username"
+# The address is the client's as our proxies forwarded it (X-Forwarded-For), not the proxy's:
+# behind one proxy, every client would otherwise share a lockout. TRUSTED_PROXY_COUNT says how
+# many proxies of our own are in front (0: none, X-Forwarded-For is ignored).
+AXES_CLIENT_IP_CALLABLE = "lms.proxy.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Staff two-factor: programme admins confirm a TOTP code before /cms/ and /django-admin/.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)

@@ -121,10 +121,11 @@ def test_production_refuses_to_start_without_a_site_url(tmp_path, site_url):
     assert "Set SITE_URL to the public address of the site" in result.stderr
 
 
-def test_links_in_emails_and_certificates_use_the_site_url(tmp_path):
+def test_links_use_the_site_url_and_one_proxy_is_trusted_by_default(tmp_path):
     result = run_manage(
         "shell",
         "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT); "
         "from credentials.certificates import verification_url; print(verification_url('ABC'))",
         **production_environment(
             tmp_path,
@@ -134,4 +135,5 @@ def test_links_in_emails_and_certificates_use_the_site_url(tmp_path):
         ),
     )
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2] == "1"
     assert result.stdout.split()[-1].startswith("https://coach.example.org/")
