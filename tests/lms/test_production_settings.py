@@ -4,12 +4,13 @@
 """
 
 import base64
+import re
 import secrets
 
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.project_process import run_manage
+from tests.project_process import PROJECT_DIR, run_manage, run_python
 
 PRODUCTION = "lms.settings.production"
 # A valid Fernet key, fixed so that parametrized test ids are the same in every xdist worker.
@@ -137,3 +138,30 @@ def test_links_use_the_site_url_and_one_proxy_is_trusted_by_default(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2] == "1"
     assert result.stdout.split()[-1].startswith("https://coach.example.org/")
+
+
+def readme_key_commands() -> dict[str, str]:
+    """README's one-line commands that make the production keys, by the variable each makes."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    command = re.compile(r'^ *python -c "(?P<code>[^"]+)" +# (?P<name>[A-Z_]+)$', re.M)
+    return {match["name"]: match["code"] for match in command.finditer(readme)}
+
+
+def test_the_keys_the_readme_makes_pass_the_deployment_checklist(tmp_path):
+    commands = readme_key_commands()
+    assert set(commands) == {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}
+    keys = {}
+    for name, code in commands.items():
+        made = run_python("-c", code)
+        assert made.returncode == 0, made.stderr
+        keys[name] = made.stdout.strip()
+
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **production_environment(tmp_path, SITE_URL="https://coach.example.org", **keys),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
