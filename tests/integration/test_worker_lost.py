@@ -91,14 +91,15 @@ def certificate_rendered(award: Award) -> bool:
     return bool(award.certificate_pdf)
 
 
-def test_a_render_whose_pool_process_is_killed_runs_again(start_worker):
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
+def test_a_render_whose_pool_process_is_killed_runs_again(start_worker, signal_number):
     worker, marker, log = start_worker()
     award = issue_award()
     wait_until(marker.exists, "the render started", worker, log)
 
-    # The pool process dies mid-render (out of memory, SIGKILL): the task goes back to the
-    # queue rather than being acknowledged as failed.
-    os.kill(int(marker.read_text()), signal.SIGKILL)
+    # The pool process dies mid-render (out of memory, stopped by the system): the task goes
+    # back to the queue rather than being acknowledged as failed.
+    os.kill(int(marker.read_text()), signal_number)
 
     wait_until(lambda: certificate_rendered(award), "the PDF rendered", worker, log)
     with award.certificate_pdf.open("rb") as pdf:
