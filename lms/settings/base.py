@@ -191,7 +191,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
     },
     # Work a lost message left undone: awards without their PDF, import jobs that never ran or
-    # never finished (credentials.services.unfinished_work_requeue).
+    # never finished (credentials.tasks.unfinished_work_requeue).
     "credentials-unfinished-work-requeue": {
         "task": "credentials.unfinished_work_requeue",
         "schedule": timedelta(minutes=5),
