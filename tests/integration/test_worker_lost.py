@@ -51,7 +51,9 @@ def queue(real_broker):
             if json.loads(payload)[2] == name:
                 broker.hdel("unacked", tag)
                 broker.zrem("unacked_index", tag)
-        broker.delete(name)
+        # The queue itself and kombu's bindings for it.
+        for key in broker.scan_iter(match=f"*{name}*"):
+            broker.delete(key)
 
 
 @pytest.fixture
