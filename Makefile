@@ -77,9 +77,10 @@ beat: install stack
 	$(WITH_STACK_ENV); exec $(BIN)/celery -A lms beat -l info \
 		--schedule "$(STACK_DIR)/celerybeat-schedule"
 
-# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS. The secrets are
-# generated once into the stack directory (so sessions survive a restart); variables already in
-# the environment win.
+# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS, no proxy in front
+# (so no X-Forwarded-For is trusted). The secrets are generated once into the stack directory (so
+# sessions survive a restart) and read by the production settings through ENV_FILE, which keeps
+# each value whole; variables already in the environment win.
 PROD_ENV_FILE := $(STACK_DIR)/production.env
 serve-prod: install stack
 	test -s "$(PROD_ENV_FILE)" || $(BIN)/python -c "import base64, secrets; \
@@ -87,10 +88,9 @@ serve-prod: install stack
 		print('FIELD_ENCRYPTION_KEYS=' + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" \
 		> "$(PROD_ENV_FILE)"
 	$(WITH_STACK_ENV); \
-	while IFS='=' read -r name value; do \
-		[ -n "$${!name:-}" ] || export "$$name=$$value"; \
-	done < "$(PROD_ENV_FILE)"; \
-	export DJANGO_SETTINGS_MODULE=lms.settings.production \
+	export DJANGO_SETTINGS_MODULE=lms.settings.production ENV_FILE="$(PROD_ENV_FILE)" \
+		SITE_URL="$${SITE_URL:-http://localhost:$(SERVE_PROD_PORT)}" \
+		TRUSTED_PROXY_COUNT="$${TRUSTED_PROXY_COUNT:-0}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
 		CACHE_URL="$${CACHE_URL:-$${CELERY_BROKER_URL%/*}/2}" CONN_MAX_AGE="$${CONN_MAX_AGE:-60}" \
 		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \

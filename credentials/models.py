@@ -552,6 +552,9 @@ class Award(models.Model):
         max_length=32, unique=True, default=new_verification_code, editable=False
     )
     issued_on = models.DateField(default=timezone.localdate)
+    # When it was issued, to the second: the sweep re-queues the PDF of an award left without
+    # one for a few minutes (credentials.tasks.unfinished_work_requeue).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     programme_name = models.CharField(max_length=255, blank=True)
     certificate_pdf = models.FileField(upload_to=award_certificate_upload_to, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -619,6 +622,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

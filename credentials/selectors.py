@@ -19,6 +19,7 @@ from django.db.models import (
     F,
     IntegerField,
     Prefetch,
+    Q,
     QuerySet,
     Sum,
     When,
@@ -530,6 +531,24 @@ def award_certificate_for(*, viewer: User, code: str) -> Award | None:
     if award is None or not (award.trainee_id == viewer.pk or policies.sees_every_trainee(viewer)):
         return None
     return award
+
+
+def awards_without_certificate(*, issued_before: dt.datetime) -> QuerySet[Award]:
+    """Awards issued before then still waiting for their certificate PDF (a revoked award
+    needs none)."""
+    return Award.objects.filter(
+        certificate_pdf="", revoked_at__isnull=True, created_at__lt=issued_before
+    ).order_by("pk")
+
+
+def import_jobs_stalled(*, since_before: dt.datetime) -> QuerySet[ImportJob]:
+    """Jobs queued, or running, since before then (a job claimed before `started_at` existed
+    counts from its creation)."""
+    queued = Q(status=ImportJobStatus.QUEUED, created_at__lt=since_before)
+    running = Q(status=ImportJobStatus.RUNNING) & (
+        Q(started_at__lt=since_before) | Q(started_at__isnull=True, created_at__lt=since_before)
+    )
+    return ImportJob.objects.filter(queued | running).order_by("pk")
 
 
 def programme_admin_emails() -> list[str]:

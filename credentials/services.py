@@ -985,7 +985,8 @@ def import_job_claim(*, job_id: int) -> ImportJob | None:
     if job is None or job.status != ImportJobStatus.QUEUED:
         return None
     job.status = ImportJobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
     return job
 
 
@@ -1009,6 +1010,50 @@ def import_job_finish(
     job.full_clean(exclude=["created_by", "file"])
     job.save()
     return job
+
+
+@transaction.atomic
+def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
+    """End a queued or running job as failed, `reason` shown on its page; a finished job keeps
+    its outcome. The import is one transaction, so a job that stopped saved nothing."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+        return job
+    job.status = ImportJobStatus.FAILED
+    job.errors = [{"row": None, "column": "", "message": reason}]
+    job.finished_at = timezone.now()
+    job.full_clean(exclude=["created_by", "file"])
+    job.save(update_fields=["status", "errors", "finished_at"])
+    return job
+
+
+# A queued job still queued this long lost its message (the broker redelivers a message taken
+# by a vanished worker after 15 minutes); a running job running this long lost its worker, since
+# no task outlives CELERY_TASK_TIME_LIMIT (10 minutes).
+IMPORT_JOB_STALLED_AFTER = dt.timedelta(minutes=15)
+IMPORT_JOB_INTERRUPTED = (
+    "The import stopped before it finished: the worker running it was interrupted. "
+    "Import the file again."
+)
+
+
+def import_jobs_stalled_settle(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Re-queue jobs that never started (claiming runs a job once, so a duplicate message does
+    nothing); end as failed jobs that never finished. Those are not run again by themselves:
+    the import may be what stopped the worker (memory), and being one transaction it saved
+    nothing, so failing says what happened and the admin decides to import the file again."""
+    from credentials.tasks import import_job_run  # the tasks module imports these services
+
+    since_before = (now or timezone.now()) - IMPORT_JOB_STALLED_AFTER
+    settled = {"import_jobs_requeued": 0, "import_jobs_failed": 0}
+    for job in selectors.import_jobs_stalled(since_before=since_before):
+        if job.status == ImportJobStatus.QUEUED:
+            import_job_run.delay(job.pk)
+            settled["import_jobs_requeued"] += 1
+        else:
+            import_job_fail(job_id=job.pk, reason=IMPORT_JOB_INTERRUPTED)
+            settled["import_jobs_failed"] += 1
+    return settled
 
 
 # --- Applications, awards, eligibility notices ----------------------------------------------
@@ -1212,6 +1257,25 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
         to=[award.trainee.email],
     )
     return award
+
+
+# Rendering takes seconds; an award without its PDF after this long lost its render task.
+AWARD_CERTIFICATE_OVERDUE_AFTER = dt.timedelta(minutes=5)
+
+
+def award_certificates_requeue(*, now: dt.datetime | None = None) -> int:
+    """Queue the PDF render again for awards left without one; rendering twice does nothing."""
+    from credentials.tasks import award_certificate_render  # the tasks module imports this one
+
+    issued_before = (now or timezone.now()) - AWARD_CERTIFICATE_OVERDUE_AFTER
+    award_ids = list(
+        selectors.awards_without_certificate(issued_before=issued_before).values_list(
+            "pk", flat=True
+        )
+    )
+    for award_id in award_ids:
+        award_certificate_render.delay(award_id)
+    return len(award_ids)
 
 
 @transaction.atomic
