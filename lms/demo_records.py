@@ -9,9 +9,11 @@ before, so seeding again changes nothing.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from credentials import selectors as credential_selectors
 from credentials import services as credential_services
@@ -33,16 +35,24 @@ DISPUTE_REASON = (
     "We did not meet on this date: our session was the following Tuesday. "
     "Please check your diary and log it again with the right date."
 )
-# The smallest file that is a PDF by its signature: the demo's uploaded education certificates.
-CERTIFICATE_PDF = b"%PDF-1.4\n% Demo certificate of completion\n%%EOF\n"
+CERTIFICATE_HTML = (
+    "<h1>Certificate of completion</h1><p>Demo course in coach-specific education.</p>"
+    "<p>This document was made by the demo seed.</p>"
+)
 
 
 def _days_ago(days: int) -> date:
     return timezone.localdate() - timedelta(days=days)
 
 
+@cache
+def _certificate_pdf() -> bytes:
+    # A real one-page PDF: uploaded certificates must open (credentials.validators).
+    return HTML(string=CERTIFICATE_HTML).write_pdf()
+
+
 def _certificate() -> ContentFile:
-    return ContentFile(CERTIFICATE_PDF, name="certificate-of-completion.pdf")
+    return ContentFile(_certificate_pdf(), name="certificate-of-completion.pdf")
 
 
 def _mentor_session_logged(

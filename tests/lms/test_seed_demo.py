@@ -125,7 +125,7 @@ def test_seed_demo_shows_every_roles_journey_relative_to_today(db, seed):
     # took place fall after the cohort's training start.
     upcoming = LiveSession.objects.filter(cohort=cohort, starts_at__gt=now).order_by("starts_at")
     assert [(session.starts_at.date() - now.date()).days for session in upcoming] == [7, 14]
-    assert all("https://" in session.location for session in upcoming)
+    assert all(session.join_url.startswith("https://") for session in upcoming)
     for session in LiveSession.objects.filter(cohort=cohort, starts_at__lte=now):
         assert session.starts_at.date() >= trainee.training_start
     # The trainer still has a register to take.
