@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
@@ -231,6 +231,38 @@ class CoachingEngagement:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CoachingSum:
+    """Coaching-log rows of one client summed ahead (by the database), so that a long log costs
+    one input per client rather than one per row.
+
+    Only rows with some hours are summed. Each evaluation window (training start to as-of date,
+    recency window) must hold the whole span from `first_date` to `last_date` or none of it, and
+    the sizes must lie on one side of the pathway's coaching-group limit: the engine refuses a
+    sum that a window or the limit would cut, since its rows can no longer be told apart.
+    """
+
+    client_key: str
+    first_date: dt.date  # the earliest start date of the rows summed
+    last_date: dt.date  # the latest end date
+    smallest_group: int  # number in group; 1 for a one-to-one row
+    largest_group: int
+    paid_hours: Amount
+    pro_bono_hours: Amount
+
+    def __post_init__(self) -> None:
+        if not self.client_key.strip():
+            raise ValueError("A coaching log sum needs a client.")
+        if self.last_date < self.first_date:
+            raise ValueError("A coaching log sum cannot end before it starts.")
+        _check_count(self.smallest_group, "A coaching log sum's smallest group", minimum=1)
+        _check_count(self.largest_group, "A coaching log sum's largest group", minimum=1)
+        if self.largest_group < self.smallest_group:
+            raise ValueError("A coaching log sum's largest group is smaller than its smallest.")
+        _check_amount(self.paid_hours, "Paid hours")
+        _check_amount(self.pro_bono_hours, "Pro-bono hours")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     kind: str
     date: dt.date
@@ -254,6 +286,8 @@ class TraineeRecords:
     mentor_sessions: tuple[MentorSession, ...] = ()
     engagements: tuple[CoachingEngagement, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    # Rows summed ahead: they count as the engagement rows they stand for.
+    coaching_sums: tuple[CoachingSum, ...] = ()
 
     def __post_init__(self) -> None:
         _check_credential(self.credential_held, "The credential held")
@@ -369,6 +403,33 @@ def _hours_in_window(
     return Fraction(row.paid_hours) * share, Fraction(row.pro_bono_hours) * share
 
 
+def hours_by_month(
+    spans: Iterable[tuple[dt.date, dt.date, Amount]], first: dt.date | None, last: dt.date
+) -> dict[dt.date, Fraction]:
+    """Hours per calendar month (keyed by its first day) of (start, end, hours) spans.
+
+    As for every window, a span's hours are spread evenly over its inclusive days and only its
+    days in [first, last] count (none without a first day). Months with no hours are left out.
+    """
+    if first is None:
+        return {}
+    sums: dict[dt.date, _ExactSum] = {}
+    for start, end, hours in spans:
+        days = (end - start).days + 1
+        day, stop = max(start, first), min(end, last)
+        while day <= stop:
+            month = day.replace(day=1)
+            chunk_end = min(stop, add_calendar_months(month, 1) - dt.timedelta(days=1))
+            overlap_days = (chunk_end - day).days + 1
+            amount = (
+                hours if overlap_days == days else Fraction(hours) * Fraction(overlap_days, days)
+            )
+            sums.setdefault(month, _ExactSum()).add(amount)
+            day = chunk_end + dt.timedelta(days=1)
+    by_month = {month: total.total() for month, total in sums.items()}
+    return {month: hours for month, hours in by_month.items() if hours}
+
+
 def _client_identity(client_key: str) -> str:
     return " ".join(client_key.split()).casefold()
 
@@ -411,17 +472,48 @@ class _ExactSum:
         )
 
 
+def _summed_hours_in_window(
+    summed: CoachingSum, first: dt.date | None, last: dt.date
+) -> tuple[Amount, Amount]:
+    """A sum's (paid, pro-bono) hours in [first, last]: all or nothing, never a share."""
+    if first is None or summed.last_date < first or summed.first_date > last:
+        return 0, 0
+    if summed.first_date < first or summed.last_date > last:
+        raise ValueError(
+            f"A coaching log sum from {format_date(summed.first_date)} to "
+            f"{format_date(summed.last_date)} is cut by a window from {format_date(first)} to "
+            f"{format_date(last)}: pass the rows it is cut through one by one."
+        )
+    return summed.paid_hours, summed.pro_bono_hours
+
+
+def _counted_coaching(
+    rules: PathwayRules, records: TraineeRecords, first: dt.date | None, last: dt.date
+) -> Iterator[tuple[str, int, bool, Amount | Fraction, Amount | Fraction]]:
+    """(client key, number in group, oversized, paid, pro-bono) of each row and sum in window."""
+    limit = rules.max_coaching_group_size
+    for row in records.engagements:
+        size = row.group_size if row.is_group else 1
+        yield (row.client_key, size, size > limit, *_hours_in_window(row, first, last))
+    for summed in records.coaching_sums:
+        if summed.smallest_group <= limit < summed.largest_group:
+            raise ValueError(
+                f"A coaching log sum mixes groups of {summed.smallest_group} and "
+                f"{summed.largest_group}, either side of the limit of {limit}."
+            )
+        size = summed.largest_group
+        yield (summed.client_key, size, size > limit, *_summed_hours_in_window(summed, first, last))
+
+
 def _tally_coaching(
-    rules: PathwayRules,
-    engagements: tuple[CoachingEngagement, ...],
-    first: dt.date | None,
-    last: dt.date,
+    rules: PathwayRules, records: TraineeRecords, first: dt.date | None, last: dt.date
 ) -> _CoachingTally:
     paid, pro_bono, oversized = _ExactSum(), _ExactSum(), _ExactSum()
     clients_by_identity: dict[str, int] = {}
-    for row in engagements:
-        row_paid, row_pro_bono = _hours_in_window(row, first, last)
-        if row.is_group and row.group_size > rules.max_coaching_group_size:
+    for client_key, size, is_oversized, row_paid, row_pro_bono in _counted_coaching(
+        rules, records, first, last
+    ):
+        if is_oversized:
             oversized.add(row_paid)
             oversized.add(row_pro_bono)
             continue
@@ -429,8 +521,7 @@ def _tally_coaching(
             continue
         paid.add(row_paid)
         pro_bono.add(row_pro_bono)
-        identity = _client_identity(row.client_key)
-        size = row.group_size if row.is_group else 1
+        identity = _client_identity(client_key)
         clients_by_identity[identity] = max(clients_by_identity.get(identity, 0), size)
     paid_hours, pro_bono_hours = paid.total(), pro_bono.total()
     return _CoachingTally(
@@ -655,18 +746,25 @@ def _mentor_span_result(rules: PathwayRules, tally: _MentoringTally) -> Requirem
     )
 
 
-def _recency_start(as_of: dt.date, months: int) -> dt.date:
+def recent_hours_first_day(
+    rules: PathwayRules, training_start: dt.date | None, as_of: dt.date
+) -> dt.date | None:
+    """The first day recent hours count from: the recency window's start or the training start,
+    whichever is later (None: no training start, so nothing counts)."""
+    if training_start is None:
+        return None
     try:
-        return add_calendar_months(as_of, -months)
+        window_start = add_calendar_months(as_of, -rules.recency_window_months)
     except ValueError:  # the window reaches back before year 1
-        return dt.date.min
+        window_start = dt.date.min
+    return max(training_start, window_start)
 
 
 def _coaching_results(
     rules: PathwayRules, records: TraineeRecords, as_of: dt.date
 ) -> list[RequirementResult]:
     start = records.training_start
-    tally = _tally_coaching(rules, records.engagements, start, as_of)
+    tally = _tally_coaching(rules, records, start, as_of)
     no_start = (_NO_TRAINING_START,) if start is None else ()
     results = []
     if rules.experience_hours is not None:
@@ -722,10 +820,8 @@ def _coaching_results(
 def _recent_hours_result(
     rules: PathwayRules, records: TraineeRecords, as_of: dt.date
 ) -> RequirementResult:
-    window_start = _recency_start(as_of, rules.recency_window_months)
-    start = records.training_start
-    first = None if start is None else max(start, window_start)
-    tally = _tally_coaching(rules, records.engagements, first, as_of)
+    first = recent_hours_first_day(rules, records.training_start, as_of)
+    tally = _tally_coaching(rules, records, first, as_of)
     required = Decimal(rules.recent_hours).quantize(_CENT)
     achieved = _shown_achieved(tally.hours)
     met = tally.hours >= Fraction(rules.recent_hours)

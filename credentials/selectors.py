@@ -1,26 +1,36 @@
 """Reads of the credentials domain: rows turned into the engine's plain inputs, and evaluations.
 
-`trainee_records_by_id` reads any number of trainees with one query per record table, so the
-nightly batch and the progress page share one path and the page's query count stays fixed.
+`trainee_records_by_id` reads any number of trainees with one query per record table: the
+nightly batch's path, which evaluates every pathway from the same rows. One trainee's evaluation
+for one pathway (the progress page, `credential_status`) goes through `trainee_records`, which
+has the database sum the coaching log per client, so its cost follows the clients and the rows a
+window cuts, not the length of the log.
 """
 
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    DateField,
     DecimalField,
     F,
     IntegerField,
+    Max,
+    Min,
     Prefetch,
+    Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -97,8 +107,14 @@ def _local_date(moment: dt.datetime, time_zone: str) -> dt.date:
         return moment.date()
 
 
-def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.TraineeRecords]:
-    """The engine's inputs for each trainee: five queries whatever the number of trainees."""
+def trainee_records_by_id(
+    *, trainees: Iterable[User], read_coaching_log: bool = True
+) -> dict[int, engine.TraineeRecords]:
+    """The engine's inputs for each trainee: five queries whatever the number of trainees.
+
+    Without `read_coaching_log` the coaching log is left out (four queries): `trainee_records`
+    reads it summed instead.
+    """
     people = {trainee.pk: trainee for trainee in trainees}
     ids = list(people)
     education: dict[int, list[engine.EducationRecord]] = defaultdict(list)
@@ -152,7 +168,7 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
         paid_hours,
         pro_bono_hours,
     ) in (
-        CoachingLogEntry.objects.filter(trainee_id__in=ids)
+        CoachingLogEntry.objects.filter(trainee_id__in=ids if read_coaching_log else [])
         .order_by()
         .values_list(*COACHING_LOG_RULE_COLUMNS)
     ):
@@ -191,9 +207,122 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
     }
 
 
+def _coaching_log_counted(*, trainee: User, first: dt.date, last: dt.date) -> QuerySet:
+    """The trainee's log rows with some hours on days in [first, last]: the only ones that count."""
+    return (
+        CoachingLogEntry.objects.filter(trainee=trainee, end_date__gte=first, start_date__lte=last)
+        .exclude(paid_hours=0, pro_bono_hours=0)
+        .order_by()
+    )
+
+
+def coaching_log_summed(
+    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+) -> tuple[list[engine.CoachingEngagement], list[engine.CoachingSum]]:
+    """The coaching log as the engine needs it for one pathway and as-of date, in one query.
+
+    Rows that lie wholly inside or wholly outside every window (training start to as-of date,
+    recency window) are summed by the database per client, window and side of the group-size
+    limit; only rows that a window cuts are read one by one, since their hours are shared by
+    day. Each cut row is its own group: grouping by its primary key keeps this to one query.
+    """
+    start = trainee.training_start
+    if start is None or start > as_of:
+        return [], []  # no window holds any day: nothing counts
+    recent_first = engine.recent_hours_first_day(rules, start, as_of)
+    cut_by_a_window = (
+        Q(start_date__lt=start)
+        | Q(end_date__gt=as_of)
+        | Q(start_date__lt=recent_first, end_date__gte=recent_first)
+    )
+    groups = (
+        _coaching_log_counted(trainee=trainee, first=start, last=as_of)
+        .annotate(
+            cut_row=Case(When(cut_by_a_window, then="pk"), default=None),
+            recent=Case(
+                When(start_date__gte=recent_first, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            oversized=Case(
+                When(
+                    engagement=Engagement.GROUP,
+                    group_size__gt=rules.max_coaching_group_size,
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            number_in_group=Case(
+                When(engagement=Engagement.GROUP, then=Coalesce("group_size", 1)),
+                default=1,
+                output_field=IntegerField(),
+            ),
+        )
+        .values("client_name", "cut_row", "recent", "oversized")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            smallest=Min("number_in_group"),
+            largest=Max("number_in_group"),
+            engagement_kind=Max("engagement"),  # a cut row's own: its group has one row
+            paid=Sum("paid_hours"),
+            pro_bono=Sum("pro_bono_hours"),
+        )
+        .values_list(
+            "client_name",
+            "cut_row",
+            "first",
+            "last",
+            "smallest",
+            "largest",
+            "engagement_kind",
+            "paid",
+            "pro_bono",
+        )
+    )
+    cut_rows, sums = [], []
+    for client, cut_row, first, last, smallest, largest, kind, paid, pro_bono in groups:
+        if cut_row is None:
+            sums.append(
+                engine.CoachingSum(
+                    client_key=client,
+                    first_date=first,
+                    last_date=last,
+                    smallest_group=smallest,
+                    largest_group=largest,
+                    paid_hours=paid,
+                    pro_bono_hours=pro_bono,
+                )
+            )
+        else:
+            is_group = kind == Engagement.GROUP
+            cut_rows.append(
+                engine.CoachingEngagement(
+                    client_key=client,
+                    is_group=is_group,
+                    group_size=largest if is_group else None,
+                    start_date=first,
+                    end_date=last,
+                    paid_hours=paid,
+                    pro_bono_hours=pro_bono,
+                )
+            )
+    return cut_rows, sums
+
+
+def trainee_records(
+    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+) -> engine.TraineeRecords:
+    """One trainee's engine inputs for one pathway and as-of date, the coaching log summed."""
+    records = trainee_records_by_id(trainees=[trainee], read_coaching_log=False)[trainee.pk]
+    cut_rows, sums = coaching_log_summed(trainee=trainee, rules=rules, as_of=as_of)
+    return replace(records, engagements=tuple(cut_rows), coaching_sums=tuple(sums))
+
+
 def trainee_evaluation(*, trainee: User, pathway: Pathway, as_of: dt.date) -> engine.Evaluation:
-    records = trainee_records_by_id(trainees=[trainee])[trainee.pk]
-    return engine.evaluate(pathway_rules(pathway), records, as_of)
+    rules = pathway_rules(pathway)
+    return engine.evaluate(rules, trainee_records(trainee=trainee, rules=rules, as_of=as_of), as_of)
 
 
 def credential_status(*, trainee: User, pathway: Pathway, as_of: dt.date) -> dict:
@@ -313,21 +442,50 @@ def trainee_today(trainee: User) -> dt.date:
     return _local_date(timezone.now(), trainee.time_zone)
 
 
-def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
-    """(coaching, mentor) hours by month: one aggregate query each, whatever the row count.
+def coaching_hours_by_month(
+    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+) -> dict[dt.date, Fraction]:
+    """Client-coaching hours that count, by month: on or after the training start, up to the
+    as-of date, groups within the pathway's limit, each row's hours spread over its days.
 
-    A coaching log row is dated by its end date (its hours are done by then); mentor hours are
-    the sessions the mentor has confirmed.
+    One query: rows inside one month and the window are summed per month by the database; the
+    others (a few: rows across a month's end or cut by the window) per start and end date,
+    then shared by day.
     """
-    coaching = (
-        CoachingLogEntry.objects.filter(trainee=trainee)
-        .annotate(month=TruncMonth("end_date"))
-        .values("month")
-        .annotate(hours=Sum(F("paid_hours") + F("pro_bono_hours")))
-        .values_list("month", "hours")
-        .order_by("month")
+    start = trainee.training_start
+    if start is None:
+        return {}
+    inside_one_month = Q(start_month=F("end_month"), start_date__gte=start, end_date__lte=as_of)
+    spans = (
+        _coaching_log_counted(trainee=trainee, first=start, last=as_of)
+        .exclude(engagement=Engagement.GROUP, group_size__gt=rules.max_coaching_group_size)
+        .annotate(start_month=TruncMonth("start_date"), end_month=TruncMonth("end_date"))
+        .annotate(
+            span_start=Case(
+                When(inside_one_month, then=F("start_month")),
+                default=F("start_date"),
+                output_field=DateField(),
+            ),
+            span_end=Case(
+                When(inside_one_month, then=Value(None)),
+                default=F("end_date"),
+                output_field=DateField(),
+            ),
+        )
+        .values("span_start", "span_end")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            hours=Sum(F("paid_hours") + F("pro_bono_hours")),
+        )
+        .values_list("first", "last", "hours")
     )
-    mentoring = (
+    return engine.hours_by_month(spans, start, as_of)
+
+
+def mentor_hours_by_month(*, trainee: User) -> list[tuple[dt.date, Decimal]]:
+    """Hours of the sessions the mentor has confirmed, by month (one aggregate query)."""
+    return list(
         MentorSession.objects.filter(trainee=trainee, status=MentorSessionStatus.CONFIRMED)
         .annotate(month=TruncMonth("date"))
         .values("month")
@@ -335,7 +493,6 @@ def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
         .values_list("month", "hours")
         .order_by("month")
     )
-    return list(coaching), list(mentoring)
 
 
 def next_steps(
@@ -417,8 +574,9 @@ class TraineeProgress:
         return self.evaluation.eligible and not self.open_application and not self.award
 
 
-COACHING_LINE = ("Client coaching hours logged", "#1d5f8a", "none")
-MENTOR_LINE = ("Mentor coaching hours confirmed", "#b3541e", "8 5")
+# (name, fill, outline): one solid, one pale and outlined, so they differ by more than colour.
+COACHING_SERIES = ("Client coaching hours that count", "#1d5f8a", "none")
+MENTOR_SERIES = ("Mentor coaching hours confirmed", "#f6dcc9", "#b3541e")
 
 
 def trainee_progress(
@@ -435,10 +593,15 @@ def trainee_progress(
         pathway = default_pathway(pathways=pathways, credential_held=trainee.credential_held)
     if pathway is None:
         return None
-    records = trainee_records_by_id(trainees=[trainee])[trainee.pk]
-    evaluation = engine.evaluate(pathway_rules(pathway), records, as_of)
-    coaching, mentoring = monthly_hours(trainee=trainee)
-    chart = charts.hours_chart([(*COACHING_LINE, coaching), (*MENTOR_LINE, mentoring)], until=as_of)
+    rules = pathway_rules(pathway)
+    evaluation = engine.evaluate(
+        rules, trainee_records(trainee=trainee, rules=rules, as_of=as_of), as_of
+    )
+    coaching = coaching_hours_by_month(trainee=trainee, rules=rules, as_of=as_of)
+    mentoring = mentor_hours_by_month(trainee=trainee)
+    chart = charts.hours_chart(
+        [(*COACHING_SERIES, coaching.items()), (*MENTOR_SERIES, mentoring)], until=as_of
+    )
     return TraineeProgress(
         trainee=trainee,
         pathways=pathways,
