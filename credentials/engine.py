@@ -403,6 +403,10 @@ def _hours_in_window(
     return Fraction(row.paid_hours) * share, Fraction(row.pro_bono_hours) * share
 
 
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def hours_by_month(
     spans: Iterable[tuple[dt.date, dt.date, Amount]], first: dt.date | None, last: dt.date
 ) -> dict[dt.date, Fraction]:
@@ -414,18 +418,24 @@ def hours_by_month(
     if first is None:
         return {}
     sums: dict[dt.date, _ExactSum] = {}
+    one_day = dt.timedelta(days=1)
     for start, end, hours in spans:
-        days = (end - start).days + 1
         day, stop = max(start, first), min(end, last)
+        if day > stop:
+            continue
+        if day == start and stop == end and (start.year, start.month) == (end.year, end.month):
+            sums.setdefault(start.replace(day=1), _ExactSum()).add(hours)  # whole, one month
+            continue
+        # hours * (days in the month) / (days of the span), as an integer ratio: no Fraction
+        # per month, which made spreading rows the chart's largest cost.
+        numerator, denominator = hours.as_integer_ratio()
+        denominator *= (end - start).days + 1
         while day <= stop:
             month = day.replace(day=1)
-            chunk_end = min(stop, add_calendar_months(month, 1) - dt.timedelta(days=1))
-            overlap_days = (chunk_end - day).days + 1
-            amount = (
-                hours if overlap_days == days else Fraction(hours) * Fraction(overlap_days, days)
-            )
-            sums.setdefault(month, _ExactSum()).add(amount)
-            day = chunk_end + dt.timedelta(days=1)
+            chunk_end = min(stop, _next_month(month) - one_day)
+            share = numerator * ((chunk_end - day).days + 1)
+            sums.setdefault(month, _ExactSum()).add_ratio(share, denominator)
+            day = chunk_end + one_day
     by_month = {month: total.total() for month, total in sums.items()}
     return {month: hours for month, hours in by_month.items() if hours}
 
@@ -459,7 +469,9 @@ class _ExactSum:
         self._numerators: dict[int, int] = {}
 
     def add(self, amount: Amount | Fraction) -> None:
-        numerator, denominator = amount.as_integer_ratio()
+        self.add_ratio(*amount.as_integer_ratio())
+
+    def add_ratio(self, numerator: int, denominator: int) -> None:
         self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
 
     def total(self) -> Fraction:

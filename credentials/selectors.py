@@ -17,12 +17,12 @@ from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateField,
     DecimalField,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -30,7 +30,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -207,117 +206,151 @@ def trainee_records_by_id(
     }
 
 
-def _coaching_log_counted(*, trainee: User, first: dt.date, last: dt.date) -> QuerySet:
-    """The trainee's log rows with some hours on days in [first, last]: the only ones that count."""
-    return (
-        CoachingLogEntry.objects.filter(trainee=trainee, end_date__gte=first, start_date__lte=last)
-        .exclude(paid_hours=0, pro_bono_hours=0)
-        .order_by()
-    )
+class MonthStart(Func):
+    """The first day of a date's month, cheaply: on PostgreSQL without the time-zone cast that
+    DATE_TRUNC on a date implies (it dominated the chart query's cost)."""
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "DATE_TRUNC('month', %(expressions)s::timestamp)::date"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "date(%(expressions)s, 'start of month')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
-def coaching_log_summed(
-    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
-) -> tuple[list[engine.CoachingEngagement], list[engine.CoachingSum]]:
-    """The coaching log as the engine needs it for one pathway and as-of date, in one query.
+@dataclass(frozen=True)
+class SummedCoachingLog:
+    """A trainee's coaching log for one pathway and as-of date, summed by the database.
 
-    Rows that lie wholly inside or wholly outside every window (training start to as-of date,
-    recency window) are summed by the database per client, window and side of the group-size
-    limit; only rows that a window cuts are read one by one, since their hours are shared by
-    day. Each cut row is its own group: grouping by its primary key keeps this to one query.
+    `sums`: per client, of the rows that every window (training start to as-of date, recency
+    window) holds wholly or not at all; `cut_rows`: the rows a window cuts, one by one (their
+    hours are shared by day); `month_spans`: (first day, last day, hours) of the rows that are
+    not cut and within the group-size limit, summed per month, or per start and end date for
+    rows across a month's end. Only rows with some hours on days in the window are read.
     """
+
+    cut_rows: tuple[engine.CoachingEngagement, ...] = ()
+    sums: tuple[engine.CoachingSum, ...] = ()
+    month_spans: tuple[tuple[dt.date, dt.date, Decimal], ...] = ()
+
+
+def summed_coaching_log(
+    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+) -> SummedCoachingLog:
+    """Two aggregate queries whatever the length of the log (see SummedCoachingLog)."""
     start = trainee.training_start
     if start is None or start > as_of:
-        return [], []  # no window holds any day: nothing counts
+        return SummedCoachingLog()  # no window holds any day: nothing counts
     recent_first = engine.recent_hours_first_day(rules, start, as_of)
-    cut_by_a_window = (
+    cut = (
         Q(start_date__lt=start)
         | Q(end_date__gt=as_of)
         | Q(start_date__lt=recent_first, end_date__gte=recent_first)
     )
-    groups = (
-        _coaching_log_counted(trainee=trainee, first=start, last=as_of)
+    oversized = Q(engagement=Engagement.GROUP, group_size__gt=rules.max_coaching_group_size)
+    rows = (
+        CoachingLogEntry.objects.filter(trainee=trainee, end_date__gte=start, start_date__lte=as_of)
+        .exclude(paid_hours=0, pro_bono_hours=0)
+        .order_by()
         .annotate(
-            cut_row=Case(When(cut_by_a_window, then="pk"), default=None),
-            recent=Case(
-                When(start_date__gte=recent_first, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            oversized=Case(
-                When(
-                    engagement=Engagement.GROUP,
-                    group_size__gt=rules.max_coaching_group_size,
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
             number_in_group=Case(
                 When(engagement=Engagement.GROUP, then=Coalesce("group_size", 1)),
                 default=1,
                 output_field=IntegerField(),
-            ),
+            )
         )
-        .values("client_name", "cut_row", "recent", "oversized")
+    )
+    sums = (
+        rows.exclude(cut)
+        .annotate(
+            recent=Case(When(start_date__gte=recent_first, then=True), default=False),
+            oversized=Case(When(oversized, then=True), default=False),
+        )
+        .values("client_name", "recent", "oversized")
         .annotate(
             first=Min("start_date"),
             last=Max("end_date"),
             smallest=Min("number_in_group"),
             largest=Max("number_in_group"),
-            engagement_kind=Max("engagement"),  # a cut row's own: its group has one row
             paid=Sum("paid_hours"),
             pro_bono=Sum("pro_bono_hours"),
         )
-        .values_list(
-            "client_name",
-            "cut_row",
-            "first",
-            "last",
-            "smallest",
-            "largest",
-            "engagement_kind",
-            "paid",
-            "pro_bono",
-        )
+        .values_list("client_name", "first", "last", "smallest", "largest", "paid", "pro_bono")
     )
-    cut_rows, sums = [], []
-    for client, cut_row, first, last, smallest, largest, kind, paid, pro_bono in groups:
-        if cut_row is None:
-            sums.append(
-                engine.CoachingSum(
-                    client_key=client,
-                    first_date=first,
-                    last_date=last,
-                    smallest_group=smallest,
-                    largest_group=largest,
-                    paid_hours=paid,
-                    pro_bono_hours=pro_bono,
-                )
+    # Cut rows are grouped by their natural key (one row each); the others by month, or by
+    # start and end date across a month's end; oversized groups only when cut (the chart
+    # leaves them out, the evaluation's note needs the cut ones).
+    one_month = Q(start_month=F("end_month")) & ~cut
+    spans = (
+        rows.exclude(oversized & ~cut)
+        .annotate(start_month=MonthStart("start_date"), end_month=MonthStart("end_date"))
+        .annotate(
+            span_start=Case(When(one_month, then="start_month"), default="start_date"),
+            span_end=Case(When(one_month, then=None), default="end_date"),
+            cut_client=Case(When(cut, then="client_name"), default=None),
+            cut_engagement=Case(When(cut, then="engagement"), default=None),
+        )
+        .values("span_start", "span_end", "cut_client", "cut_engagement")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            largest=Max("number_in_group"),
+            paid=Sum("paid_hours"),
+            pro_bono=Sum("pro_bono_hours"),
+        )
+        .values_list("cut_client", "cut_engagement", "first", "last", "largest", "paid", "pro_bono")
+    )
+    cut_rows, month_spans = [], []
+    for client, engagement, first, last, largest, paid, pro_bono in spans:
+        if client is None:
+            month_spans.append((first, last, paid + pro_bono))
+            continue
+        is_group = engagement == Engagement.GROUP
+        cut_rows.append(
+            engine.CoachingEngagement(
+                client_key=client,
+                is_group=is_group,
+                group_size=largest if is_group else None,
+                start_date=first,
+                end_date=last,
+                paid_hours=paid,
+                pro_bono_hours=pro_bono,
             )
-        else:
-            is_group = kind == Engagement.GROUP
-            cut_rows.append(
-                engine.CoachingEngagement(
-                    client_key=client,
-                    is_group=is_group,
-                    group_size=largest if is_group else None,
-                    start_date=first,
-                    end_date=last,
-                    paid_hours=paid,
-                    pro_bono_hours=pro_bono,
-                )
+        )
+        if largest <= rules.max_coaching_group_size:
+            month_spans.append((first, last, paid + pro_bono))
+    return SummedCoachingLog(
+        cut_rows=tuple(cut_rows),
+        sums=tuple(
+            engine.CoachingSum(
+                client_key=client,
+                first_date=first,
+                last_date=last,
+                smallest_group=smallest,
+                largest_group=largest,
+                paid_hours=paid,
+                pro_bono_hours=pro_bono,
             )
-    return cut_rows, sums
+            for client, first, last, smallest, largest, paid, pro_bono in sums
+        ),
+        month_spans=tuple(month_spans),
+    )
 
 
 def trainee_records(
-    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+    *,
+    trainee: User,
+    rules: engine.PathwayRules,
+    as_of: dt.date,
+    coaching_log: SummedCoachingLog | None = None,
 ) -> engine.TraineeRecords:
     """One trainee's engine inputs for one pathway and as-of date, the coaching log summed."""
+    log = coaching_log or summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
     records = trainee_records_by_id(trainees=[trainee], read_coaching_log=False)[trainee.pk]
-    cut_rows, sums = coaching_log_summed(trainee=trainee, rules=rules, as_of=as_of)
-    return replace(records, engagements=tuple(cut_rows), coaching_sums=tuple(sums))
+    return replace(records, engagements=log.cut_rows, coaching_sums=log.sums)
 
 
 def trainee_evaluation(*, trainee: User, pathway: Pathway, as_of: dt.date) -> engine.Evaluation:
@@ -443,44 +476,16 @@ def trainee_today(trainee: User) -> dt.date:
 
 
 def coaching_hours_by_month(
-    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+    *,
+    trainee: User,
+    rules: engine.PathwayRules,
+    as_of: dt.date,
+    coaching_log: SummedCoachingLog | None = None,
 ) -> dict[dt.date, Fraction]:
     """Client-coaching hours that count, by month: on or after the training start, up to the
-    as-of date, groups within the pathway's limit, each row's hours spread over its days.
-
-    One query: rows inside one month and the window are summed per month by the database; the
-    others (a few: rows across a month's end or cut by the window) per start and end date,
-    then shared by day.
-    """
-    start = trainee.training_start
-    if start is None:
-        return {}
-    inside_one_month = Q(start_month=F("end_month"), start_date__gte=start, end_date__lte=as_of)
-    spans = (
-        _coaching_log_counted(trainee=trainee, first=start, last=as_of)
-        .exclude(engagement=Engagement.GROUP, group_size__gt=rules.max_coaching_group_size)
-        .annotate(start_month=TruncMonth("start_date"), end_month=TruncMonth("end_date"))
-        .annotate(
-            span_start=Case(
-                When(inside_one_month, then=F("start_month")),
-                default=F("start_date"),
-                output_field=DateField(),
-            ),
-            span_end=Case(
-                When(inside_one_month, then=Value(None)),
-                default=F("end_date"),
-                output_field=DateField(),
-            ),
-        )
-        .values("span_start", "span_end")
-        .annotate(
-            first=Min("start_date"),
-            last=Max("end_date"),
-            hours=Sum(F("paid_hours") + F("pro_bono_hours")),
-        )
-        .values_list("first", "last", "hours")
-    )
-    return engine.hours_by_month(spans, start, as_of)
+    as-of date, groups within the pathway's limit, each row's hours spread over its days."""
+    log = coaching_log or summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
+    return engine.hours_by_month(log.month_spans, trainee.training_start, as_of)
 
 
 def mentor_hours_by_month(*, trainee: User) -> list[tuple[dt.date, Decimal]]:
@@ -594,10 +599,10 @@ def trainee_progress(
     if pathway is None:
         return None
     rules = pathway_rules(pathway)
-    evaluation = engine.evaluate(
-        rules, trainee_records(trainee=trainee, rules=rules, as_of=as_of), as_of
-    )
-    coaching = coaching_hours_by_month(trainee=trainee, rules=rules, as_of=as_of)
+    log = summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
+    records = trainee_records(trainee=trainee, rules=rules, as_of=as_of, coaching_log=log)
+    evaluation = engine.evaluate(rules, records, as_of)
+    coaching = coaching_hours_by_month(trainee=trainee, rules=rules, as_of=as_of, coaching_log=log)
     mentoring = mentor_hours_by_month(trainee=trainee)
     chart = charts.hours_chart(
         [(*COACHING_SERIES, coaching.items()), (*MENTOR_SERIES, mentoring)], until=as_of
