@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
@@ -469,7 +469,8 @@ class _ExactSum:
         self._numerators: dict[int, int] = {}
 
     def add(self, amount: Amount | Fraction) -> None:
-        self.add_ratio(*amount.as_integer_ratio())
+        numerator, denominator = amount.as_integer_ratio()
+        self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
 
     def add_ratio(self, numerator: int, denominator: int) -> None:
         self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
@@ -499,33 +500,37 @@ def _summed_hours_in_window(
     return summed.paid_hours, summed.pro_bono_hours
 
 
-def _counted_coaching(
-    rules: PathwayRules, records: TraineeRecords, first: dt.date | None, last: dt.date
-) -> Iterator[tuple[str, int, bool, Amount | Fraction, Amount | Fraction]]:
-    """(client key, number in group, oversized, paid, pro-bono) of each row and sum in window."""
-    limit = rules.max_coaching_group_size
-    for row in records.engagements:
-        size = row.group_size if row.is_group else 1
-        yield (row.client_key, size, size > limit, *_hours_in_window(row, first, last))
-    for summed in records.coaching_sums:
-        if summed.smallest_group <= limit < summed.largest_group:
-            raise ValueError(
-                f"A coaching log sum mixes groups of {summed.smallest_group} and "
-                f"{summed.largest_group}, either side of the limit of {limit}."
-            )
-        size = summed.largest_group
-        yield (summed.client_key, size, size > limit, *_summed_hours_in_window(summed, first, last))
+def _summed_group_size(summed: CoachingSum, limit: int) -> int:
+    if summed.smallest_group <= limit < summed.largest_group:
+        raise ValueError(
+            f"A coaching log sum mixes groups of {summed.smallest_group} and "
+            f"{summed.largest_group}, either side of the limit of {limit}."
+        )
+    return summed.largest_group
 
 
 def _tally_coaching(
     rules: PathwayRules, records: TraineeRecords, first: dt.date | None, last: dt.date
 ) -> _CoachingTally:
+    limit = rules.max_coaching_group_size
+    # (client key, number in group, paid, pro-bono) of each row and sum in the window; list
+    # comprehensions, as the nightly batch tallies millions of rows.
+    counted = [
+        (row.client_key, row.group_size if row.is_group else 1, *_hours_in_window(row, first, last))
+        for row in records.engagements
+    ]
+    counted += [
+        (
+            summed.client_key,
+            _summed_group_size(summed, limit),
+            *_summed_hours_in_window(summed, first, last),
+        )
+        for summed in records.coaching_sums
+    ]
     paid, pro_bono, oversized = _ExactSum(), _ExactSum(), _ExactSum()
     clients_by_identity: dict[str, int] = {}
-    for client_key, size, is_oversized, row_paid, row_pro_bono in _counted_coaching(
-        rules, records, first, last
-    ):
-        if is_oversized:
+    for client_key, size, row_paid, row_pro_bono in counted:
+        if size > limit:
             oversized.add(row_paid)
             oversized.add(row_pro_bono)
             continue
