@@ -167,9 +167,11 @@ def trainee_records_by_id(
         paid_hours,
         pro_bono_hours,
     ) in (
-        CoachingLogEntry.objects.filter(trainee_id__in=ids if read_coaching_log else [])
+        CoachingLogEntry.objects.filter(trainee_id__in=ids)
         .order_by()
         .values_list(*COACHING_LOG_RULE_COLUMNS)
+        if read_coaching_log
+        else ()
     ):
         engagements[trainee_id].append(
             engine.CoachingEngagement(
