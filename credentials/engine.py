@@ -22,6 +22,8 @@ Decisions the design leaves open:
   count (confirmed, mentor level, group size, as-of date, more than 0 hours) set the span; group
   sessions beyond the group-hours cap still do.
 - Exam and prerequisite are yes/no requirements shown as numbers: required 1, achieved 0 or 1.
+- A long log may come pre-summed (`CoachingSum`, per client, from the database), with only the
+  rows a window cuts passed one by one; the result is the same as from every row.
 """
 
 from __future__ import annotations
@@ -469,6 +471,7 @@ class _ExactSum:
         self._numerators: dict[int, int] = {}
 
     def add(self, amount: Amount | Fraction) -> None:
+        # add_ratio's body, inlined: the nightly batch adds millions of amounts.
         numerator, denominator = amount.as_integer_ratio()
         self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
 
