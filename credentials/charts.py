@@ -1,8 +1,8 @@
-"""Server-rendered SVG charts: pure functions from dated amounts to coordinates and path data.
+"""Server-rendered SVG charts: pure functions from dated amounts to bar coordinates.
 
-Nothing here touches the database or the request. The progress page passes in hours per month
+Nothing here touches the database or the request. The progress page passes in hours by date
 and gets back everything its template needs to draw an inline <svg> (no JavaScript) and a text
-equivalent: one line per series, axis ticks and the cumulative numbers as table rows.
+equivalent: a bar per month and series, axis ticks and the same numbers as table rows.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.html import format_html_join
 
 from credentials.engine import MONTH_NAMES, add_calendar_months
 
@@ -47,28 +50,47 @@ class Box:
 
 
 @dataclass(frozen=True)
-class Point:
+class Bar:
+    """One month of one series: a rectangle standing on the baseline."""
+
     x: float
     y: float
-    value: Decimal  # the cumulative amount the point stands for
+    width: float
+    height: float
+    month: str
+    value: Decimal
 
 
 @dataclass(frozen=True)
-class Line:
+class Series:
     name: str
-    stroke: str
-    dash: str  # stroke-dasharray: lines differ by more than colour
-    points: tuple[Point, ...]
+    fill: str
+    outline: str  # series differ by more than colour: one solid, one outlined
+    bars: tuple[Bar, ...]
     total: Decimal
 
     @property
-    def path(self) -> str:
-        """SVG path data: move to the first point, then straight segments."""
-        commands = [
-            f"{'M' if index == 0 else 'L'}{point.x:.1f} {point.y:.1f}"
-            for index, point in enumerate(self.points)
-        ]
-        return " ".join(commands)
+    def svg_bars(self) -> str:
+        """The bars as SVG <rect>s, each titled with its month and hours.
+
+        Built here rather than in the template: a long log's chart has a bar per month and
+        series, and the template's per-attribute filters were a large part of the page's time.
+        """
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+            (
+                (
+                    f"{bar.x:.2f}",
+                    f"{bar.y:.2f}",
+                    f"{bar.width:.2f}",
+                    f"{bar.height:.2f}",
+                    bar.month,
+                    _hours_text(bar.value),
+                )
+                for bar in self.bars
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,7 +108,7 @@ class TableRow:
 @dataclass(frozen=True)
 class Chart:
     box: Box
-    lines: tuple[Line, ...]
+    series: tuple[Series, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     rows: tuple[TableRow, ...]
@@ -104,19 +126,28 @@ def month_label(day: dt.date) -> str:
     return f"{MONTH_NAMES[day.month - 1][:3]} {day.year}"
 
 
-def cumulative(amounts: Iterable[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
-    """Running totals by date: one entry per distinct date, in date order, never decreasing."""
-    by_date: dict[dt.date, Decimal] = {}
+def _nearest_cent(value: Fraction) -> Decimal:
+    return Decimal(math.floor(value * 100 + Fraction(1, 2))).scaleb(-2)
+
+
+def shown_by_month(amounts: Iterable[tuple[dt.date, Decimal | Fraction]]) -> dict[dt.date, Decimal]:
+    """Amounts summed per month (keyed by its first day) and shown to the cent.
+
+    The running total is rounded, not each month, so the months shown add up to the total shown.
+    """
+    by_month: dict[dt.date, Fraction] = {}
     for day, amount in amounts:
         if amount < 0:
             raise ValueError(f"An amount cannot be negative (got {amount} on {day}).")
-        by_date[day] = by_date.get(day, ZERO) + amount
-    running = ZERO
-    totals = []
-    for day in sorted(by_date):
-        running += by_date[day]
-        totals.append((day, running))
-    return totals
+        month = month_start(day)
+        by_month[month] = by_month.get(month, Fraction(0)) + Fraction(amount)
+    shown: dict[dt.date, Decimal] = {}
+    running, shown_so_far = Fraction(0), ZERO
+    for month in sorted(by_month):
+        running += by_month[month]
+        shown[month] = _nearest_cent(running) - shown_so_far
+        shown_so_far += shown[month]
+    return shown
 
 
 def tick_step(maximum: Decimal, *, target_ticks: int = 4) -> Decimal:
@@ -132,73 +163,85 @@ def tick_step(maximum: Decimal, *, target_ticks: int = 4) -> Decimal:
     return magnitude * 10  # unreachable: factor 10 always reaches raw
 
 
+def _hours_text(value: Decimal) -> str:
+    """As the template's floatformat:"-2" shows it (the table): 104, 5.50."""
+    text = f"{value:.2f}"
+    return text.removesuffix(".00")
+
+
 def _number_label(value: Decimal) -> str:
     return f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
 
 
 def hours_chart(
-    series: Sequence[tuple[str, str, str, Iterable[tuple[dt.date, Decimal]]]],
+    series: Sequence[tuple[str, str, str, Iterable[tuple[dt.date, Decimal | Fraction]]]],
     *,
     until: dt.date,
     box: Box | None = None,
 ) -> Chart:
-    """Cumulative lines, one per (name, stroke, dash, amounts by date), up to `until`.
+    """Hours per month as bars, one series per (name, fill, outline, amounts by date).
 
-    Each line starts at 0 on the first dated amount of any series and ends at its total on
-    `until` (or on its last date, if later), so every line is non-decreasing and inside the box.
+    Every month from the first with any hours to `until`'s (or the last with hours, if later)
+    has a bar per series, a month without hours a bar of height 0, and a row in the table; the
+    bars and the table are drawn from the same amounts.
     """
     box = box or Box()
-    totals_by_series = [
-        (name, stroke, dash, cumulative(amounts)) for name, stroke, dash, amounts in series
+    shown = [
+        (name, fill, outline, shown_by_month(amounts)) for name, fill, outline, amounts in series
     ]
-    days = sorted({day for *_, totals in totals_by_series for day, _ in totals})
-    if not days:
-        return Chart(box=box, lines=(), x_ticks=(), y_ticks=(), rows=())
-    first = days[0]
-    last = max(days[-1], until)
-    span_days = max((last - first).days, 1)
-    top_total = max((totals[-1][1] for *_, totals in totals_by_series if totals), default=ZERO)
-    step = tick_step(top_total)
-    top_value = step * max(math.ceil(top_total / step), 1)  # the first tick at or above it
+    with_hours = sorted(
+        {month for *_, by_month in shown for month, value in by_month.items() if value}
+    )
+    if not with_hours:
+        return Chart(box=box, series=(), x_ticks=(), y_ticks=(), rows=())
+    months = [with_hours[0]]
+    while months[-1] < max(with_hours[-1], month_start(until)):
+        months.append(add_calendar_months(months[-1], 1))
+    top_amount = max(value for *_, by_month in shown for value in by_month.values())
+    step = tick_step(top_amount)
+    top_value = step * max(math.ceil(top_amount / step), 1)  # the first tick at or above it
+    slot = box.plot_width / len(months)
+    bar_width = slot * 0.8 / len(shown)
 
-    def x_of(day: dt.date) -> float:
-        return box.left + box.plot_width * (day - first).days / span_days
+    def height_of(value: Decimal) -> float:
+        return box.plot_height * float(value / top_value)
 
-    def y_of(value: Decimal) -> float:
-        return box.baseline - box.plot_height * float(value / top_value)
-
-    lines = []
-    for name, stroke, dash, totals in totals_by_series:
-        points = [Point(x_of(first), y_of(ZERO), ZERO)]
-        points += [Point(x_of(day), y_of(value), value) for day, value in totals]
-        total = totals[-1][1] if totals else ZERO
-        points.append(Point(x_of(last), y_of(total), total))
-        lines.append(Line(name, stroke, dash, tuple(points), total))
+    drawn = []
+    for index, (name, fill, outline, by_month) in enumerate(shown):
+        bars = []
+        for position, month in enumerate(months):
+            value = by_month.get(month, ZERO)
+            height = height_of(value)
+            bars.append(
+                Bar(
+                    x=box.left + slot * (position + 0.1) + bar_width * index,
+                    y=box.baseline - height,
+                    width=bar_width,
+                    height=height,
+                    month=month_label(month),
+                    value=value,
+                )
+            )
+        drawn.append(Series(name, fill, outline, tuple(bars), sum(by_month.values(), ZERO)))
 
     y_ticks = []
     value = ZERO
     while value <= top_value:
-        y_ticks.append(Tick(y_of(value), _number_label(value)))
+        y_ticks.append(Tick(box.baseline - height_of(value), _number_label(value)))
         value += step
 
-    months = []
-    month = month_start(first)
-    while month <= last:
-        months.append(month)
-        month = add_calendar_months(month, 1)
     every = math.ceil(len(months) / 6)  # at most six labels, so they never overlap
-    x_ticks = [Tick(x_of(max(month, first)), month_label(month)) for month in months[::every]]
-
-    rows = []
-    for day in days:
-        values = tuple(
-            next((value for when, value in reversed(totals) if when <= day), ZERO)
-            for *_, totals in totals_by_series
-        )
-        rows.append(TableRow(month_label(day), values))
+    x_ticks = [
+        Tick(box.left + slot * (position + 0.5), month_label(month))
+        for position, month in list(enumerate(months))[::every]
+    ]
+    rows = [
+        TableRow(bar.month, tuple(s.bars[position].value for s in drawn))
+        for position, bar in enumerate(drawn[0].bars)
+    ]
     return Chart(
         box=box,
-        lines=tuple(lines),
+        series=tuple(drawn),
         x_ticks=tuple(x_ticks),
         y_ticks=tuple(y_ticks),
         rows=tuple(rows),

@@ -22,6 +22,8 @@ Decisions the design leaves open:
   count (confirmed, mentor level, group size, as-of date, more than 0 hours) set the span; group
   sessions beyond the group-hours cap still do.
 - Exam and prerequisite are yes/no requirements shown as numbers: required 1, achieved 0 or 1.
+- A long log may come pre-summed (`CoachingSum`, per client, from the database), with only the
+  rows a window cuts passed one by one; the result is the same as from every row.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
@@ -234,6 +236,38 @@ class CoachingEngagement:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CoachingSum:
+    """Coaching-log rows of one client summed ahead (by the database), so that a long log costs
+    one input per client rather than one per row.
+
+    Only rows with some hours are summed. Each evaluation window (training start to as-of date,
+    recency window) must hold the whole span from `first_date` to `last_date` or none of it, and
+    the sizes must lie on one side of the pathway's coaching-group limit: the engine refuses a
+    sum that a window or the limit would cut, since its rows can no longer be told apart.
+    """
+
+    client_key: str
+    first_date: dt.date  # the earliest start date of the rows summed
+    last_date: dt.date  # the latest end date
+    smallest_group: int  # number in group; 1 for a one-to-one row
+    largest_group: int
+    paid_hours: Amount
+    pro_bono_hours: Amount
+
+    def __post_init__(self) -> None:
+        if not self.client_key.strip():
+            raise ValueError("A coaching log sum needs a client.")
+        if self.last_date < self.first_date:
+            raise ValueError("A coaching log sum cannot end before it starts.")
+        _check_count(self.smallest_group, "A coaching log sum's smallest group", minimum=1)
+        _check_count(self.largest_group, "A coaching log sum's largest group", minimum=1)
+        if self.largest_group < self.smallest_group:
+            raise ValueError("A coaching log sum's largest group is smaller than its smallest.")
+        _check_amount(self.paid_hours, "Paid hours")
+        _check_amount(self.pro_bono_hours, "Pro-bono hours")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     kind: str
     date: dt.date
@@ -257,6 +291,8 @@ class TraineeRecords:
     mentor_sessions: tuple[MentorSession, ...] = ()
     engagements: tuple[CoachingEngagement, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    # Rows summed ahead: they count as the engagement rows they stand for.
+    coaching_sums: tuple[CoachingSum, ...] = ()
 
     def __post_init__(self) -> None:
         _check_credential(self.credential_held, "The credential held")
@@ -372,6 +408,43 @@ def _hours_in_window(
     return Fraction(row.paid_hours) * share, Fraction(row.pro_bono_hours) * share
 
 
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def hours_by_month(
+    spans: Iterable[tuple[dt.date, dt.date, Amount]], first: dt.date | None, last: dt.date
+) -> dict[dt.date, Fraction]:
+    """Hours per calendar month (keyed by its first day) of (start, end, hours) spans.
+
+    As for every window, a span's hours are spread evenly over its inclusive days and only its
+    days in [first, last] count (none without a first day). Months with no hours are left out.
+    """
+    if first is None:
+        return {}
+    sums: dict[dt.date, _ExactSum] = {}
+    one_day = dt.timedelta(days=1)
+    for start, end, hours in spans:
+        day, stop = max(start, first), min(end, last)
+        if day > stop:
+            continue
+        if day == start and stop == end and (start.year, start.month) == (end.year, end.month):
+            sums.setdefault(start.replace(day=1), _ExactSum()).add(hours)  # whole, one month
+            continue
+        # hours * (days in the month) / (days of the span), as an integer ratio: no Fraction
+        # per month, which made spreading rows the chart's largest cost.
+        numerator, denominator = hours.as_integer_ratio()
+        denominator *= (end - start).days + 1
+        while day <= stop:
+            month = day.replace(day=1)
+            chunk_end = min(stop, _next_month(month) - one_day)
+            share = numerator * ((chunk_end - day).days + 1)
+            sums.setdefault(month, _ExactSum()).add_ratio(share, denominator)
+            day = chunk_end + one_day
+    by_month = {month: total.total() for month, total in sums.items()}
+    return {month: hours for month, hours in by_month.items() if hours}
+
+
 def _client_identity(client_key: str) -> str:
     return " ".join(client_key.split()).casefold()
 
@@ -401,7 +474,11 @@ class _ExactSum:
         self._numerators: dict[int, int] = {}
 
     def add(self, amount: Amount | Fraction) -> None:
+        # add_ratio's body, inlined: the nightly batch adds millions of amounts.
         numerator, denominator = amount.as_integer_ratio()
+        self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
+
+    def add_ratio(self, numerator: int, denominator: int) -> None:
         self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
 
     def total(self) -> Fraction:
@@ -414,17 +491,52 @@ class _ExactSum:
         )
 
 
+def _summed_hours_in_window(
+    summed: CoachingSum, first: dt.date | None, last: dt.date
+) -> tuple[Amount, Amount]:
+    """A sum's (paid, pro-bono) hours in [first, last]: all or nothing, never a share."""
+    if first is None or summed.last_date < first or summed.first_date > last:
+        return 0, 0
+    if summed.first_date < first or summed.last_date > last:
+        raise ValueError(
+            f"A coaching log sum from {format_date(summed.first_date)} to "
+            f"{format_date(summed.last_date)} is cut by a window from {format_date(first)} to "
+            f"{format_date(last)}: pass the rows it is cut through one by one."
+        )
+    return summed.paid_hours, summed.pro_bono_hours
+
+
+def _summed_group_size(summed: CoachingSum, limit: int) -> int:
+    if summed.smallest_group <= limit < summed.largest_group:
+        raise ValueError(
+            f"A coaching log sum mixes groups of {summed.smallest_group} and "
+            f"{summed.largest_group}, either side of the limit of {limit}."
+        )
+    return summed.largest_group
+
+
 def _tally_coaching(
-    rules: PathwayRules,
-    engagements: tuple[CoachingEngagement, ...],
-    first: dt.date | None,
-    last: dt.date,
+    rules: PathwayRules, records: TraineeRecords, first: dt.date | None, last: dt.date
 ) -> _CoachingTally:
+    limit = rules.max_coaching_group_size
+    # (client key, number in group, paid, pro-bono) of each row and sum in the window; list
+    # comprehensions, as the nightly batch tallies millions of rows.
+    counted = [
+        (row.client_key, row.group_size if row.is_group else 1, *_hours_in_window(row, first, last))
+        for row in records.engagements
+    ]
+    counted += [
+        (
+            summed.client_key,
+            _summed_group_size(summed, limit),
+            *_summed_hours_in_window(summed, first, last),
+        )
+        for summed in records.coaching_sums
+    ]
     paid, pro_bono, oversized = _ExactSum(), _ExactSum(), _ExactSum()
     clients_by_identity: dict[str, int] = {}
-    for row in engagements:
-        row_paid, row_pro_bono = _hours_in_window(row, first, last)
-        if row.is_group and row.group_size > rules.max_coaching_group_size:
+    for client_key, size, row_paid, row_pro_bono in counted:
+        if size > limit:
             oversized.add(row_paid)
             oversized.add(row_pro_bono)
             continue
@@ -432,8 +544,7 @@ def _tally_coaching(
             continue
         paid.add(row_paid)
         pro_bono.add(row_pro_bono)
-        identity = _client_identity(row.client_key)
-        size = row.group_size if row.is_group else 1
+        identity = _client_identity(client_key)
         clients_by_identity[identity] = max(clients_by_identity.get(identity, 0), size)
     paid_hours, pro_bono_hours = paid.total(), pro_bono.total()
     return _CoachingTally(
@@ -658,18 +769,25 @@ def _mentor_span_result(rules: PathwayRules, tally: _MentoringTally) -> Requirem
     )
 
 
-def _recency_start(as_of: dt.date, months: int) -> dt.date:
+def recent_hours_first_day(
+    rules: PathwayRules, training_start: dt.date | None, as_of: dt.date
+) -> dt.date | None:
+    """The first day recent hours count from: the recency window's start or the training start,
+    whichever is later (None: no training start, so nothing counts)."""
+    if training_start is None:
+        return None
     try:
-        return add_calendar_months(as_of, -months)
+        window_start = add_calendar_months(as_of, -rules.recency_window_months)
     except ValueError:  # the window reaches back before year 1
-        return dt.date.min
+        window_start = dt.date.min
+    return max(training_start, window_start)
 
 
 def _coaching_results(
     rules: PathwayRules, records: TraineeRecords, as_of: dt.date
 ) -> list[RequirementResult]:
     start = records.training_start
-    tally = _tally_coaching(rules, records.engagements, start, as_of)
+    tally = _tally_coaching(rules, records, start, as_of)
     no_start = (_NO_TRAINING_START,) if start is None else ()
     results = []
     if rules.experience_hours is not None:
@@ -725,10 +843,8 @@ def _coaching_results(
 def _recent_hours_result(
     rules: PathwayRules, records: TraineeRecords, as_of: dt.date
 ) -> RequirementResult:
-    window_start = _recency_start(as_of, rules.recency_window_months)
-    start = records.training_start
-    first = None if start is None else max(start, window_start)
-    tally = _tally_coaching(rules, records.engagements, first, as_of)
+    first = recent_hours_first_day(rules, records.training_start, as_of)
+    tally = _tally_coaching(rules, records, first, as_of)
     required = Decimal(rules.recent_hours).quantize(_CENT)
     achieved = _shown_achieved(tally.hours)
     met = tally.hours >= Fraction(rules.recent_hours)

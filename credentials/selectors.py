@@ -1,23 +1,31 @@
 """Reads of the credentials domain: rows turned into the engine's plain inputs, and evaluations.
 
-`trainee_records_by_id` reads any number of trainees with one query per record table, so the
-nightly batch and the progress page share one path and the page's query count stays fixed.
+`trainee_records_by_id` reads any number of trainees with one query per record table: the
+nightly batch's path, which evaluates every pathway from the same rows. One trainee's evaluation
+for one pathway (the progress page, `credential_status`) goes through `trainee_records`, which
+has the database sum the coaching log per client, so its cost follows the clients and the rows a
+window cuts, not the length of the log.
 """
 
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     F,
+    Func,
     IntegerField,
+    Max,
+    Min,
     Prefetch,
     Q,
     QuerySet,
@@ -101,8 +109,14 @@ def _local_date(moment: dt.datetime, time_zone: str) -> dt.date:
         return moment.date()
 
 
-def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.TraineeRecords]:
-    """The engine's inputs for each trainee: five queries whatever the number of trainees."""
+def trainee_records_by_id(
+    *, trainees: Iterable[User], read_coaching_log: bool = True
+) -> dict[int, engine.TraineeRecords]:
+    """The engine's inputs for each trainee: five queries whatever the number of trainees.
+
+    Without `read_coaching_log` the coaching log is left out (four queries): `trainee_records`
+    reads it summed instead.
+    """
     people = {trainee.pk: trainee for trainee in trainees}
     ids = list(people)
     education: dict[int, list[engine.EducationRecord]] = defaultdict(list)
@@ -163,6 +177,8 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
         CoachingLogEntry.objects.filter(trainee_id__in=ids)
         .order_by()
         .values_list(*COACHING_LOG_RULE_COLUMNS)
+        if read_coaching_log
+        else ()
     ):
         engagements[trainee_id].append(
             engine.CoachingEngagement(
@@ -199,9 +215,156 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
     }
 
 
+class MonthStart(Func):
+    """The first day of a date's month, cheaply: on PostgreSQL without the time-zone cast that
+    DATE_TRUNC on a date implies (it dominated the chart query's cost)."""
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "DATE_TRUNC('month', %(expressions)s::timestamp)::date"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "date(%(expressions)s, 'start of month')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+@dataclass(frozen=True)
+class SummedCoachingLog:
+    """A trainee's coaching log for one pathway and as-of date, summed by the database.
+
+    `sums`: per client, of the rows that every window (training start to as-of date, recency
+    window) holds wholly or not at all; `cut_rows`: the rows a window cuts, one by one (their
+    hours are shared by day); `month_spans`: (first day, last day, hours) of the rows that are
+    not cut and within the group-size limit, summed per month, or per start and end date for
+    rows across a month's end. Only rows with some hours on days in the window are read.
+    """
+
+    cut_rows: tuple[engine.CoachingEngagement, ...] = ()
+    sums: tuple[engine.CoachingSum, ...] = ()
+    month_spans: tuple[tuple[dt.date, dt.date, Decimal], ...] = ()
+
+
+def summed_coaching_log(
+    *, trainee: User, rules: engine.PathwayRules, as_of: dt.date
+) -> SummedCoachingLog:
+    """Two aggregate queries whatever the length of the log (see SummedCoachingLog)."""
+    start = trainee.training_start
+    if start is None or start > as_of:
+        return SummedCoachingLog()  # no window holds any day: nothing counts
+    recent_first = engine.recent_hours_first_day(rules, start, as_of)
+    cut = (
+        Q(start_date__lt=start)
+        | Q(end_date__gt=as_of)
+        | Q(start_date__lt=recent_first, end_date__gte=recent_first)
+    )
+    oversized = Q(engagement=Engagement.GROUP, group_size__gt=rules.max_coaching_group_size)
+    rows = (
+        CoachingLogEntry.objects.filter(trainee=trainee, end_date__gte=start, start_date__lte=as_of)
+        .exclude(paid_hours=0, pro_bono_hours=0)
+        .order_by()
+        .annotate(
+            number_in_group=Case(
+                When(engagement=Engagement.GROUP, then=Coalesce("group_size", 1)),
+                default=1,
+                output_field=IntegerField(),
+            )
+        )
+    )
+    sums = (
+        rows.exclude(cut)
+        .annotate(
+            recent=Case(When(start_date__gte=recent_first, then=True), default=False),
+            oversized=Case(When(oversized, then=True), default=False),
+        )
+        .values("client_name", "recent", "oversized")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            smallest=Min("number_in_group"),
+            largest=Max("number_in_group"),
+            paid=Sum("paid_hours"),
+            pro_bono=Sum("pro_bono_hours"),
+        )
+        .values_list("client_name", "first", "last", "smallest", "largest", "paid", "pro_bono")
+    )
+    # Cut rows are grouped by their natural key (one row each); the others by month, or by
+    # start and end date across a month's end; oversized groups only when cut (the chart
+    # leaves them out, the evaluation's note needs the cut ones).
+    one_month = Q(start_month=F("end_month")) & ~cut
+    spans = (
+        rows.exclude(oversized & ~cut)
+        .annotate(start_month=MonthStart("start_date"), end_month=MonthStart("end_date"))
+        .annotate(
+            span_start=Case(When(one_month, then="start_month"), default="start_date"),
+            span_end=Case(When(one_month, then=None), default="end_date"),
+            cut_client=Case(When(cut, then="client_name"), default=None),
+            cut_engagement=Case(When(cut, then="engagement"), default=None),
+        )
+        .values("span_start", "span_end", "cut_client", "cut_engagement")
+        .annotate(
+            first=Min("start_date"),
+            last=Max("end_date"),
+            largest=Max("number_in_group"),
+            paid=Sum("paid_hours"),
+            pro_bono=Sum("pro_bono_hours"),
+        )
+        .values_list("cut_client", "cut_engagement", "first", "last", "largest", "paid", "pro_bono")
+    )
+    cut_rows, month_spans = [], []
+    for client, engagement, first, last, largest, paid, pro_bono in spans:
+        if client is None:
+            month_spans.append((first, last, paid + pro_bono))
+            continue
+        is_group = engagement == Engagement.GROUP
+        cut_rows.append(
+            engine.CoachingEngagement(
+                client_key=client,
+                is_group=is_group,
+                group_size=largest if is_group else None,
+                start_date=first,
+                end_date=last,
+                paid_hours=paid,
+                pro_bono_hours=pro_bono,
+            )
+        )
+        if largest <= rules.max_coaching_group_size:
+            month_spans.append((first, last, paid + pro_bono))
+    return SummedCoachingLog(
+        cut_rows=tuple(cut_rows),
+        sums=tuple(
+            engine.CoachingSum(
+                client_key=client,
+                first_date=first,
+                last_date=last,
+                smallest_group=smallest,
+                largest_group=largest,
+                paid_hours=paid,
+                pro_bono_hours=pro_bono,
+            )
+            for client, first, last, smallest, largest, paid, pro_bono in sums
+        ),
+        month_spans=tuple(month_spans),
+    )
+
+
+def trainee_records(
+    *,
+    trainee: User,
+    rules: engine.PathwayRules,
+    as_of: dt.date,
+    coaching_log: SummedCoachingLog | None = None,
+) -> engine.TraineeRecords:
+    """One trainee's engine inputs for one pathway and as-of date, the coaching log summed."""
+    log = coaching_log or summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
+    records = trainee_records_by_id(trainees=[trainee], read_coaching_log=False)[trainee.pk]
+    return replace(records, engagements=log.cut_rows, coaching_sums=log.sums)
+
+
 def trainee_evaluation(*, trainee: User, pathway: Pathway, as_of: dt.date) -> engine.Evaluation:
-    records = trainee_records_by_id(trainees=[trainee])[trainee.pk]
-    return engine.evaluate(pathway_rules(pathway), records, as_of)
+    rules = pathway_rules(pathway)
+    return engine.evaluate(rules, trainee_records(trainee=trainee, rules=rules, as_of=as_of), as_of)
 
 
 def credential_status(*, trainee: User, pathway: Pathway, as_of: dt.date) -> dict:
@@ -328,21 +491,22 @@ def trainee_today(trainee: User) -> dt.date:
     return _local_date(timezone.now(), trainee.time_zone)
 
 
-def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
-    """(coaching, mentor) hours by month: one aggregate query each, whatever the row count.
+def coaching_hours_by_month(
+    *,
+    trainee: User,
+    rules: engine.PathwayRules,
+    as_of: dt.date,
+    coaching_log: SummedCoachingLog | None = None,
+) -> dict[dt.date, Fraction]:
+    """Client-coaching hours that count, by month: on or after the training start, up to the
+    as-of date, groups within the pathway's limit, each row's hours spread over its days."""
+    log = coaching_log or summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
+    return engine.hours_by_month(log.month_spans, trainee.training_start, as_of)
 
-    A coaching log row is dated by its end date (its hours are done by then); mentor hours are
-    the sessions the mentor has confirmed.
-    """
-    coaching = (
-        CoachingLogEntry.objects.filter(trainee=trainee)
-        .annotate(month=TruncMonth("end_date"))
-        .values("month")
-        .annotate(hours=Sum(F("paid_hours") + F("pro_bono_hours")))
-        .values_list("month", "hours")
-        .order_by("month")
-    )
-    mentoring = (
+
+def mentor_hours_by_month(*, trainee: User) -> list[tuple[dt.date, Decimal]]:
+    """Hours of the sessions the mentor has confirmed, by month (one aggregate query)."""
+    return list(
         MentorSession.objects.filter(trainee=trainee, status=MentorSessionStatus.CONFIRMED)
         .annotate(month=TruncMonth("date"))
         .values("month")
@@ -350,7 +514,6 @@ def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
         .values_list("month", "hours")
         .order_by("month")
     )
-    return list(coaching), list(mentoring)
 
 
 def next_steps(
@@ -432,8 +595,9 @@ class TraineeProgress:
         return self.evaluation.eligible and not self.open_application and not self.award
 
 
-COACHING_LINE = ("Client coaching hours logged", "#1d5f8a", "none")
-MENTOR_LINE = ("Mentor coaching hours confirmed", "#b3541e", "8 5")
+# (name, fill, outline): one solid, one pale and outlined, so they differ by more than colour.
+COACHING_SERIES = ("Client coaching hours that count", "#1d5f8a", "none")
+MENTOR_SERIES = ("Mentor coaching hours confirmed", "#f6dcc9", "#b3541e")
 
 
 def trainee_progress(
@@ -450,10 +614,15 @@ def trainee_progress(
         pathway = default_pathway(pathways=pathways, credential_held=trainee.credential_held)
     if pathway is None:
         return None
-    records = trainee_records_by_id(trainees=[trainee])[trainee.pk]
-    evaluation = engine.evaluate(pathway_rules(pathway), records, as_of)
-    coaching, mentoring = monthly_hours(trainee=trainee)
-    chart = charts.hours_chart([(*COACHING_LINE, coaching), (*MENTOR_LINE, mentoring)], until=as_of)
+    rules = pathway_rules(pathway)
+    log = summed_coaching_log(trainee=trainee, rules=rules, as_of=as_of)
+    records = trainee_records(trainee=trainee, rules=rules, as_of=as_of, coaching_log=log)
+    evaluation = engine.evaluate(rules, records, as_of)
+    coaching = coaching_hours_by_month(trainee=trainee, rules=rules, as_of=as_of, coaching_log=log)
+    mentoring = mentor_hours_by_month(trainee=trainee)
+    chart = charts.hours_chart(
+        [(*COACHING_SERIES, coaching.items()), (*MENTOR_SERIES, mentoring)], until=as_of
+    )
     return TraineeProgress(
         trainee=trainee,
         pathways=pathways,

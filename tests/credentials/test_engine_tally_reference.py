@@ -12,7 +12,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credentials.engine import _tally_coaching
+from credentials.engine import TraineeRecords, _tally_coaching
 from credentials.pathway_defaults import ACC
 from tests.credentials.test_engine_properties import days, engagements, engine_settings
 
@@ -73,7 +73,7 @@ def reference_tally(rules, rows, first, last):
 )
 def test_tally_equals_the_fraction_per_row_reference(rows, first, window_days):
     last = (first or MONTH_START) + dt.timedelta(days=window_days)
-    tally = _tally_coaching(ACC, tuple(rows), first, last)
+    tally = _tally_coaching(ACC, TraineeRecords(training_start=None, engagements=rows), first, last)
     paid, pro_bono, clients, oversized = reference_tally(ACC, rows, first, last)
     assert (tally.paid_hours, tally.pro_bono_hours, tally.hours) == (
         paid,
