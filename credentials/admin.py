@@ -15,6 +15,7 @@ from credentials.models import (
     ApplicationEvent,
     AssessmentResult,
     Award,
+    AwardNameChange,
     CredentialApplication,
     EducationRecord,
     EducationRecordEvent,
@@ -373,6 +374,30 @@ class RevokeForm(django_forms.Form):
     )
 
 
+class RenameForm(django_forms.Form):
+    new_name = django_forms.CharField(
+        label="Name on the certificate",
+        max_length=255,
+        help_text="As the holder's official documents give it.",
+    )
+    reason = django_forms.CharField(
+        label="Reason",
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the award, with your name and the date.",
+    )
+
+
+class AwardNameChangeInline(admin.TabularInline):
+    model = AwardNameChange
+    fields = ["changed_at", "changed_by", "old_name", "new_name", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ["trainee", "pathway", "issued_on", "programme_name", "revoked_at"]
@@ -384,6 +409,8 @@ class AwardAdmin(admin.ModelAdmin):
         "pathway",
         "application",
         "verification_code",
+        "holder_name",
+        "title",
         "issued_on",
         "programme_name",
         "certificate_pdf",
@@ -392,7 +419,8 @@ class AwardAdmin(admin.ModelAdmin):
         "revoked_by",
     ]
     fields = readonly_fields
-    actions = ["revoke"]
+    actions = ["revoke", "change_holder_name"]
+    inlines = [AwardNameChangeInline]
 
     def has_add_permission(self, request):
         return False
@@ -422,6 +450,48 @@ class AwardAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": "Revoke awards",
                 "awards": queryset.select_related("trainee", "pathway"),
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(
+        description="Change the name on the selected award (reissues its certificate)",
+        permissions=["change"],
+    )
+    def change_holder_name(self, request, queryset):
+        awards = list(queryset.select_related("trainee", "pathway")[:2])
+        if len(awards) != 1:
+            self.message_user(request, "Select exactly one award to rename.", messages.ERROR)
+            return None
+        award = awards[0]
+        form = RenameForm(
+            request.POST if "confirm" in request.POST else None,
+            initial={"new_name": award.holder_name},
+        )
+        if form.is_valid():
+            try:
+                services.award_holder_rename(
+                    award=award,
+                    actor=request.user,
+                    new_name=form.cleaned_data["new_name"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request, f"The award now reads {award.holder_name}; its certificate is reissued."
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "credentials/awards/admin_rename.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Change the name on an award",
+                "award": award,
                 "form": form,
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -51,8 +51,8 @@ def award_certificate_pdf(*, award: Award) -> bytes:
     html = render_to_string(
         TEMPLATE,
         {
-            "holder_name": award.trainee.get_full_name() or award.trainee.email,
-            "credential": credential_title(award.pathway),
+            "holder_name": award.holder_name,
+            "credential": award.title,
             "issued_on": format_date(award.issued_on),
             "programme_name": award.programme_name,
             "verification_url": url,

@@ -423,6 +423,10 @@ class Award(models.Model):
     verification_code = models.CharField(
         max_length=32, unique=True, default=new_verification_code, editable=False
     )
+    # What the certificate says, frozen at issue: a later change of profile name or pathway
+    # changes neither the PDF nor /verify/. Only an admin renames (award_holder_rename).
+    holder_name = models.CharField("name as issued", max_length=255)
+    title = models.CharField("award title as issued", max_length=255)
     issued_on = models.DateField(default=timezone.localdate)
     programme_name = models.CharField(max_length=255, blank=True)
     certificate_pdf = models.FileField(upload_to=award_certificate_upload_to, blank=True)
@@ -449,6 +453,25 @@ class Award(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AwardNameChange(models.Model):
+    """A correction of the name on an award by an admin: who, when, from what, to what, why."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="name_changes")
+    old_name = models.CharField(max_length=255)
+    new_name = models.CharField(max_length=255)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 # --- Imports run in the back office ---------------------------------------------------------

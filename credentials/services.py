@@ -30,6 +30,7 @@ from credentials.models import (
     AssessmentKind,
     AssessmentResult,
     Award,
+    AwardNameChange,
     CoachingLogEntry,
     CredentialApplication,
     EducationRecord,
@@ -1066,6 +1067,8 @@ def award_issue(*, application: CredentialApplication, actor: User) -> Award:
         trainee=trainee,
         pathway=application.pathway,
         application=application,
+        holder_name=trainee.get_full_name() or trainee.email,
+        title=certificates.credential_title(application.pathway),
         issued_on=selectors.trainee_today(trainee),
         programme_name=selectors.programme_title_of(trainee=trainee),
     )
@@ -1095,12 +1098,14 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
     award.certificate_pdf.save("certificate.pdf", ContentFile(pdf), save=False)
     award.full_clean(validate_unique=False, validate_constraints=False)
     award.save(update_fields=["certificate_pdf"])
+    if award.is_revoked:
+        return award  # the stamped copy: the holder was told of the revocation already
     download = reverse("credentials:award_certificate", args=[award.verification_code])
     email_enqueue(
         subject=f"Your {award.pathway.level} certificate is ready",
         body=(
             f"Hello {award.trainee.get_short_name()},\n\n"
-            f"Your certificate for {certificates.credential_title(award.pathway)} is ready.\n\n"
+            f"Your certificate for {award.title} is ready.\n\n"
             f"Download it: {_site_url(download)}\n"
             f"Anyone can check it is genuine at: "
             f"{certificates.verification_url(award.verification_code)}\n"
@@ -1108,6 +1113,60 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
         to=[award.trainee.email],
     )
     return award
+
+
+def _award_certificate_reissue(award: Award) -> None:
+    """Drop the stored PDF and render it again from the award as it is now, after commit.
+
+    Until the new PDF exists the download answers "being prepared": an outdated certificate is
+    never handed out. The render task is the same idempotent one that issues it.
+    """
+    from credentials.tasks import award_certificate_render
+
+    old_file = award.certificate_pdf.name
+    storage = award.certificate_pdf.storage
+    award.certificate_pdf = ""
+    award.save(update_fields=["certificate_pdf"])
+
+    def delete_old_file_and_render() -> None:
+        if old_file:
+            storage.delete(old_file)
+        award_certificate_render.delay(award.pk)
+
+    transaction.on_commit(delete_old_file_and_render)
+
+
+@transaction.atomic
+def award_holder_rename(*, award: Award, actor: User, new_name: str, reason: str) -> Award:
+    """Correct the name on an award (an admin's act), record it and reissue the certificate."""
+    if not _is_programme_admin(actor):
+        raise ValidationError("Only programme admins can change the name on an award.")
+    new_name, reason = new_name.strip(), reason.strip()
+    errors = {}
+    if not new_name:
+        errors["new_name"] = "Give the name to print on the certificate."
+    if not reason:
+        errors["reason"] = "Give the reason for the change: it is kept with the award."
+    if errors:
+        raise ValidationError(errors)
+    current = Award.objects.select_for_update().get(pk=award.pk)
+    if new_name == current.holder_name:
+        raise ValidationError({"new_name": "The award already carries this name."})
+    change = AwardNameChange(
+        award=current,
+        old_name=current.holder_name,
+        new_name=new_name,
+        reason=reason,
+        changed_by=actor,
+    )
+    change.full_clean()
+    change.save()
+    current.holder_name = new_name
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    current.save(update_fields=["holder_name"])
+    _award_certificate_reissue(current)
+    award.holder_name = current.holder_name
+    return current
 
 
 @transaction.atomic

@@ -159,8 +159,8 @@ def verify(request, code: str):
             request, "credentials/verify_not_found.html", {"message": NOT_FOUND_MESSAGE}, status=404
         )
     context = {
-        "holder_name": award.trainee.get_full_name() or "The holder",
-        "credential": credential_title(award.pathway),
+        "holder_name": award.holder_name,
+        "credential": award.title,
         "issued_on": format_date(award.issued_on),
         "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
     }

@@ -5,36 +5,15 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from credentials import certificates, selectors, services
+from credentials import certificates, services
 from credentials.engine import format_date
-from credentials.models import Award
 from credentials.tasks import award_certificate_render
+from tests.credentials.awarding import approve
 from tests.credentials.eligible import make_acc_eligible
 from tests.factories.courses import make_programme
 from tests.factories.people import make_mentor, make_programme_admin, make_trainee, make_trainer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin():
-    return make_programme_admin()
-
-
-def approve(trainee, admin):
-    application = services.application_submit(
-        trainee=trainee, pathway=selectors.pathway_by_code(code="acc")
-    )
-    for step in ("under_review", "approved"):
-        services.application_transition(application=application, to_status=step, actor=admin)
-    return Award.objects.get(application=application)
-
-
-@pytest.fixture
-def award(admin, django_capture_on_commit_callbacks):
-    trainee = make_acc_eligible(make_trainee(first_name="Ada", last_name="Lovelace"))
-    with django_capture_on_commit_callbacks(execute=True):
-        return approve(trainee, admin)
 
 
 def test_approval_renders_one_pdf_and_emails_the_holder(award):
