@@ -54,6 +54,7 @@ def award_certificate_pdf(*, award: Award) -> bytes:
             "holder_name": award.holder_name,
             "credential": award.title,
             "issued_on": format_date(award.issued_on),
+            "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
             "programme_name": award.programme_name,
             "verification_url": url,
             "verification_code": award.verification_code,

@@ -1187,13 +1187,15 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     current.revoked_by = actor
     current.full_clean(validate_unique=False, validate_constraints=False)
     current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    _award_certificate_reissue(current)  # the stored PDF is replaced by one stamped REVOKED
     email_enqueue(
         subject=f"Your {current.pathway.level} award has been revoked",
         body=(
             f"Hello {current.trainee.get_short_name()},\n\n"
             f"Your award of {certificates.credential_title(current.pathway)} was revoked. "
             f"The reason given:\n\n{reason}\n\n"
-            "Its verification page now shows it as revoked. Reply to this email if you think "
+            "Its verification page and its certificate now show it as revoked. Reply to this "
+            "email if you think "
             "this is a mistake.\n"
         ),
         to=[current.trainee.email],

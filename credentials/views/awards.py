@@ -140,9 +140,8 @@ def award_certificate(request, code: str):
     if award is None:
         raise Http404("No such certificate among yours.")
     if not award.certificate_pdf:
-        raise Http404(
-            "The certificate is still being prepared. We will email you when it is ready."
-        )
+        # Issued, reissued or just revoked: the render task is on its way (404: no file yet).
+        return render(request, "credentials/awards/certificate_pending.html", status=404)
     return FileResponse(
         award.certificate_pdf.open("rb"),
         as_attachment=True,
