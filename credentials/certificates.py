@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from credentials.engine import format_date
-from credentials.models import Award
+from credentials.models import Award, display_verification_code
 
 TEMPLATE = "credentials/awards/certificate.html"
 # A separate stylesheet: no inline <style> in templates (the CSP rule for every page).
@@ -29,8 +29,9 @@ def local_only_url_fetcher() -> URLFetcher:
 
 
 def verification_url(code: str) -> str:
+    """The public verification URL, with the code in groups as printed."""
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("credentials:verify", kwargs={"code": code})
+    return base + reverse("credentials:verify", kwargs={"code": display_verification_code(code)})
 
 
 def qr_code_data_url(data: str) -> str:
@@ -57,7 +58,7 @@ def award_certificate_pdf(*, award: Award) -> bytes:
             "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
             "programme_name": award.programme_name,
             "verification_url": url,
-            "verification_code": award.verification_code,
+            "verification_code": display_verification_code(award.verification_code),
             "qr_code": qr_code_data_url(url),
             "site_name": settings.WAGTAIL_SITE_NAME,
         },

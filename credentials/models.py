@@ -6,6 +6,7 @@ life cycle (mentor sessions, external education, applications) change state only
 service's transition map, and every change writes an event row.
 """
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -404,8 +405,28 @@ class ApplicationEvent(StatusEvent):
     )
 
 
+# Crockford's base 32: no I, L, O or U, so a code read off paper is typed without confusion.
+VERIFICATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+VERIFICATION_CODE_LENGTH = 25  # 125 random bits: unguessable
+VERIFICATION_GROUP = 5
+
+
 def new_verification_code() -> str:
-    return secrets.token_urlsafe(18)  # 144 random bits: unguessable, fits a URL and a QR code
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
+def normalise_verification_code(typed: str) -> str:
+    """The stored form of a code as someone typed it: any case, with or without separators.
+
+    Codes are stored upper-case with no separators; every lookup by code goes through here.
+    """
+    return re.sub(r"[^0-9A-Z]", "", typed.upper())
+
+
+def display_verification_code(code: str) -> str:
+    """'ABCDE-FGHJK-…': groups of five, as printed on certificates and in their URLs."""
+    step = VERIFICATION_GROUP
+    return "-".join(code[i : i + step] for i in range(0, len(code), step))
 
 
 def award_certificate_upload_to(instance, filename: str) -> str:

@@ -44,6 +44,7 @@ from credentials.models import (
     MentorSession,
     MentorSessionStatus,
     Pathway,
+    normalise_verification_code,
 )
 from lms.models import Role, User
 
@@ -478,7 +479,15 @@ def application_for_review(*, application_id: int) -> CredentialApplication | No
 
 
 def award_by_code(*, code: str) -> Award | None:
-    return Award.objects.select_related("trainee", "pathway").filter(verification_code=code).first()
+    """The award whose code is `code` as typed: any case, with or without separators."""
+    normalised = normalise_verification_code(code)
+    if not normalised:
+        return None
+    return (
+        Award.objects.select_related("trainee", "pathway")
+        .filter(verification_code=normalised)
+        .first()
+    )
 
 
 def award_certificate_for(*, viewer: User, code: str) -> Award | None:
