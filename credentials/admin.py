@@ -306,9 +306,9 @@ class ImportJobAdmin(admin.ModelAdmin):
 class PathwayAdmin(admin.ModelAdmin):
     """Every requirement number is editable; an empty one means the pathway does not have it."""
 
-    list_display = ["level", "name", "education_hours", "mentor_hours", "experience_hours"]
+    list_display = ["level", "award_title", "education_hours", "mentor_hours", "experience_hours"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "level", "prerequisite_credential"]}),
+        (None, {"fields": ["code", "award_title", "name", "level", "prerequisite_credential"]}),
         (
             "Requirements",
             {"fields": [code for code in REQUIREMENT_CODES if code != "prerequisite_credential"]},

@@ -42,18 +42,14 @@ def qr_code_data_url(data: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def credential_title(pathway) -> str:
-    """'Associate Certified Coach (ACC)'."""
-    return f"{pathway.name} ({pathway.level})"
-
-
 def award_certificate_pdf(*, award: Award) -> bytes:
     url = verification_url(award.verification_code)
     html = render_to_string(
         TEMPLATE,
         {
             "holder_name": award.holder_name,
-            "credential": award.title,
+            "award_title": award.title,
+            "icf_credential": award.pathway.icf_credential,
             "issued_on": format_date(award.issued_on),
             "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
             "programme_name": award.programme_name,

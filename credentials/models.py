@@ -73,7 +73,17 @@ class Pathway(models.Model):
     """
 
     code = models.SlugField(max_length=10, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(
+        "ICF credential", max_length=100, help_text="ICF's name for it: Associate Certified Coach."
+    )
+    award_title = models.CharField(
+        max_length=200,
+        help_text=(
+            "What the school awards, as certificates and the verification page print it. A school "
+            "cannot award ICF's credentials: name ICF's only as what the award is aligned with, "
+            "for example “Physician Coach — Associate level, ICF ACC-aligned”."
+        ),
+    )
     level = models.CharField(
         max_length=4, choices=[c for c in Credential.choices if c[0] != Credential.NONE]
     )
@@ -105,7 +115,12 @@ class Pathway(models.Model):
         ordering = ["education_hours", "code"]
 
     def __str__(self) -> str:
-        return f"{self.level} — {self.name}"
+        return self.award_title or f"{self.level} — {self.name}"
+
+    @property
+    def icf_credential(self) -> str:
+        """'ICF Associate Certified Coach (ACC)': what the holder is ready to apply to ICF for."""
+        return f"ICF {self.name} ({self.level})"
 
 
 # --- Practice records ----------------------------------------------------------------------

@@ -932,11 +932,11 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
 
     The evaluation is frozen on the application so reviewers see what the trainee applied with.
     """
-    level = pathway.level
+    title = pathway.award_title
     if not trainee.has_role(Role.TRAINEE):
         raise ValidationError("Only trainees can apply for a credential.")
     if Award.objects.filter(trainee=trainee, pathway=pathway).exists():
-        raise ValidationError(f"You have already been awarded {level}; there is no need to apply.")
+        raise ValidationError(f"You already hold {title}; there is no need to apply.")
     open_applications = CredentialApplication.objects.filter(
         trainee=trainee, pathway=pathway, status__in=OPEN_APPLICATION_STATUSES
     )
@@ -947,7 +947,7 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
     if not status["eligible"]:
         missing = ", ".join(r["label"].lower() for r in status["requirements"] if not r["met"])
         raise ValidationError(
-            f"You cannot apply for {level} yet. Still to do: {missing}. "
+            f"You cannot apply for {title} yet. Still to do: {missing}. "
             "Your progress page shows what is missing."
         )
     application = CredentialApplication(
@@ -961,9 +961,8 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
         # Two submissions at once: the partial unique constraint lets only one through.
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
     _application_event_record(application=application, from_status="", actor=trainee)
-    title = certificates.credential_title(pathway)
     email_enqueue(
-        subject=f"We received your {level} application",
+        subject=f"We received your application: {title}",
         body=(
             f"Hello {trainee.get_short_name()},\n\nWe received your application for {title}. "
             "A programme admin will review it and we will email you at each step.\n\n"
@@ -975,7 +974,7 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
     if admins:
         review_path = reverse("credentials:application_detail", args=[application.pk])
         email_enqueue(
-            subject=f"New {level} application from {trainee}",
+            subject=f"New application from {trainee}: {title}",
             body=(
                 f"{trainee} ({trainee.email}) applied for {title}.\n\n"
                 f"Review it: {_site_url(review_path)}\n"
@@ -986,14 +985,15 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
 
 
 def _transition_email_body(application: CredentialApplication, reasons: str) -> str:
-    title = certificates.credential_title(application.pathway)
+    title = application.pathway.award_title
     status = application.status
     if status == ApplicationStatus.UNDER_REVIEW:
         news = f"A programme admin has started reviewing your application for {title}."
     elif status == ApplicationStatus.APPROVED:
         news = (
-            f"Congratulations: your application for {title} is approved. Your certificate is "
-            "being prepared and we will email you when it is ready to download."
+            f"Congratulations: your application for {title} is approved. You are now ready to "
+            f"apply to ICF for the {application.pathway.icf_credential} credential. Your "
+            "certificate is being prepared and we will email you when it is ready to download."
         )
     else:
         news = (
@@ -1049,7 +1049,8 @@ def application_transition(
     if to_status == ApplicationStatus.APPROVED:
         award_issue(application=current, actor=actor)
     email_enqueue(
-        subject=f"Your {current.pathway.level} application: {current.get_status_display()}",
+        subject=f"Your application for {current.pathway.award_title}: "
+        f"{current.get_status_display()}",
         body=_transition_email_body(current, reasons),
         to=[current.trainee.email],
     )
@@ -1068,7 +1069,7 @@ def award_issue(*, application: CredentialApplication, actor: User) -> Award:
         pathway=application.pathway,
         application=application,
         holder_name=trainee.get_full_name() or trainee.email,
-        title=certificates.credential_title(application.pathway),
+        title=application.pathway.award_title,
         issued_on=selectors.trainee_today(trainee),
         programme_name=selectors.programme_title_of(trainee=trainee),
     )
@@ -1102,7 +1103,7 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
         return award  # the stamped copy: the holder was told of the revocation already
     download = reverse("credentials:award_certificate", args=[award.verification_code])
     email_enqueue(
-        subject=f"Your {award.pathway.level} certificate is ready",
+        subject=f"Your certificate is ready: {award.title}",
         body=(
             f"Hello {award.trainee.get_short_name()},\n\n"
             f"Your certificate for {award.title} is ready.\n\n"
@@ -1189,10 +1190,10 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     _award_certificate_reissue(current)  # the stored PDF is replaced by one stamped REVOKED
     email_enqueue(
-        subject=f"Your {current.pathway.level} award has been revoked",
+        subject=f"Your award has been revoked: {current.title}",
         body=(
             f"Hello {current.trainee.get_short_name()},\n\n"
-            f"Your award of {certificates.credential_title(current.pathway)} was revoked. "
+            f"Your award of {current.title} was revoked. "
             f"The reason given:\n\n{reason}\n\n"
             "Its verification page and its certificate now show it as revoked. Reply to this "
             "email if you think "
@@ -1220,10 +1221,10 @@ def eligibility_notice_create(
         return None  # told before (by this batch's retry or a parallel run)
     progress = _site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
     email_enqueue(
-        subject=f"You can now apply for {pathway.level}",
+        subject=f"You can now apply for {pathway.award_title}",
         body=(
             f"Hello {trainee.get_short_name()},\n\n"
-            f"Your records now meet every requirement of {certificates.credential_title(pathway)}. "
+            f"Your records now meet every requirement of {pathway.award_title}. "
             f"You can apply from your progress page:\n{progress}\n"
         ),
         to=[trainee.email],

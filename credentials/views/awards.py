@@ -15,7 +15,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from credentials import selectors, services
-from credentials.certificates import credential_title
 from credentials.engine import format_date
 from credentials.models import ApplicationStatus
 from credentials.views.progress import render_progress
@@ -56,7 +55,7 @@ def application_submit(request):
         raise PermissionDenied("Only trainees apply for a credential.")
     pathway = selectors.pathway_by_code(code=request.POST.get("pathway", ""))
     if pathway is None:
-        messages.error(request, "Choose the credential to apply for: ACC, PCC or MCC.")
+        messages.error(request, "Choose the award to apply for.")
         return render_progress(request, request.user, pathway_code=None, status=400)
     try:
         services.application_submit(trainee=request.user, pathway=pathway)
@@ -66,8 +65,8 @@ def application_submit(request):
         return render_progress(request, request.user, pathway_code=pathway.code, status=400)
     messages.success(
         request,
-        f"Your application for {pathway.level} is in. We will email you when a programme admin "
-        "reviews it.",
+        f"Your application for the {pathway.award_title} award is in. We will email you when a "
+        "programme admin reviews it.",
     )
     return redirect(reverse("credentials:progress") + f"?pathway={pathway.code}")
 
@@ -119,7 +118,7 @@ def application_detail(request, application_id: int):
     today, comparison = selectors.application_comparison(application=application)
     context = {
         "application": application,
-        "credential": credential_title(application.pathway),
+        "credential": application.pathway.award_title,
         "today": today,
         "comparison": comparison,
         "form": form,
@@ -159,7 +158,8 @@ def verify(request, code: str):
         )
     context = {
         "holder_name": award.holder_name,
-        "credential": award.title,
+        "award_title": award.title,
+        "icf_credential": award.pathway.icf_credential,
         "issued_on": format_date(award.issued_on),
         "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
     }

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from credentials import certificates, services
 from credentials.engine import format_date
+from credentials.models import display_verification_code
 from credentials.tasks import award_certificate_render
 from tests.credentials.awarding import approve
 from tests.credentials.eligible import make_acc_eligible
@@ -60,9 +61,10 @@ def test_the_pdf_carries_name_credential_programme_and_verification_url(admin, m
     assert pdf.startswith(b"%PDF")
     html = next(part for part in html_parts if "<!doctype html>" in part)
     assert "Grace Hopper" in html
-    assert "Associate Certified Coach (ACC)" in html
+    assert "Physician Coach — Associate level, ICF ACC-aligned" in html
     assert "Clinician Coaching Diploma" in html
-    assert f"http://testserver/verify/{award.verification_code}/" in html
+    code = display_verification_code(award.verification_code)
+    assert f"http://testserver/verify/{code}/" in html
     assert 'src="data:image/png;base64,' in html
 
 
@@ -103,7 +105,7 @@ def test_verify_shows_a_valid_award_and_nothing_private(client, award):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ada Lovelace" in html
-    assert "Associate Certified Coach (ACC)" in html
+    assert "Physician Coach — Associate level, ICF ACC-aligned" in html
     assert ">Valid<" in html
     assert award.trainee.email not in html
     assert "500" not in html  # the exam score

@@ -33,7 +33,7 @@ def test_the_holder_downloads_a_certificate_stamped_revoked_with_the_date(
     assert f"on {revoked_on}" in text
     verify = client.get(reverse("credentials:verify", args=[award.verification_code]))
     assert f"Revoked on {revoked_on}" in verify.content.decode()
-    assert [m.subject for m in mail.outbox] == ["Your ACC award has been revoked"]
+    assert [m.subject for m in mail.outbox] == [f"Your award has been revoked: {award.title}"]
 
 
 def test_the_unstamped_certificate_is_never_served_while_the_stamped_one_renders(
