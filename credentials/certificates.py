@@ -16,9 +16,10 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from credentials.engine import format_date
-from credentials.models import Award, display_verification_code
+from credentials.models import Award, EducationCertificate, display_verification_code
 
 TEMPLATE = "credentials/awards/certificate.html"
+EDUCATION_TEMPLATE = "credentials/awards/education_certificate.html"
 # A separate stylesheet: no inline <style> in templates (the CSP rule for every page).
 STYLESHEET = "credentials/awards/certificate.css"
 
@@ -42,9 +43,43 @@ def qr_code_data_url(data: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def award_certificate_pdf(*, award: Award) -> bytes:
-    url = verification_url(award.verification_code)
+def _pdf(template: str, context: dict, *, code: str) -> bytes:
+    """Render a certificate template to PDF, with its verification URL, code and QR code."""
+    url = verification_url(code)
     html = render_to_string(
+        template,
+        {
+            **context,
+            "verification_url": url,
+            "verification_code": display_verification_code(code),
+            "qr_code": qr_code_data_url(url),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+    fetcher = local_only_url_fetcher()
+    stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def education_certificate_pdf(*, certificate: EducationCertificate) -> bytes:
+    return _pdf(
+        EDUCATION_TEMPLATE,
+        {
+            "holder_name": certificate.holder_name,
+            "programme_title": certificate.programme_title,
+            "accreditation_line": certificate.accreditation_line,
+            "education_hours": certificate.education_hours,
+            "synchronous_hours": certificate.synchronous_hours,
+            "first_completed_on": format_date(certificate.first_completed_on),
+            "last_completed_on": format_date(certificate.last_completed_on),
+            "issued_on": format_date(certificate.issued_on),
+        },
+        code=certificate.verification_code,
+    )
+
+
+def award_certificate_pdf(*, award: Award) -> bytes:
+    return _pdf(
         TEMPLATE,
         {
             "holder_name": award.holder_name,
@@ -53,12 +88,6 @@ def award_certificate_pdf(*, award: Award) -> bytes:
             "issued_on": format_date(award.issued_on),
             "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
             "programme_name": award.programme_name,
-            "verification_url": url,
-            "verification_code": display_verification_code(award.verification_code),
-            "qr_code": qr_code_data_url(url),
-            "site_name": settings.WAGTAIL_SITE_NAME,
         },
+        code=award.verification_code,
     )
-    fetcher = local_only_url_fetcher()
-    stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])

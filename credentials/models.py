@@ -510,6 +510,50 @@ class AwardNameChange(models.Model):
         return f"{self.old_name} → {self.new_name} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+def education_certificate_upload_to(instance, filename: str) -> str:
+    return f"education-completion-certificates/{instance.verification_code}/{filename}"
+
+
+class EducationCertificate(models.Model):
+    """A certificate of completed coach-specific education for one programme: what trainees
+    send to ICF. Issued once every module of the programme is complete; what it says is frozen
+    at issue, like an award's."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="education_certificates"
+    )
+    programme = models.ForeignKey(
+        "courses.ProgrammePage", on_delete=models.PROTECT, related_name="education_certificates"
+    )
+    verification_code = models.CharField(
+        max_length=32, unique=True, default=new_verification_code, editable=False
+    )
+    holder_name = models.CharField("name as issued", max_length=255)
+    programme_title = models.CharField(max_length=255)
+    accreditation_line = models.CharField(max_length=300, blank=True)
+    education_hours = models.DecimalField(**HOURS)
+    synchronous_hours = models.DecimalField(**HOURS)
+    first_completed_on = models.DateField()
+    last_completed_on = models.DateField()
+    issued_on = models.DateField(default=timezone.localdate)
+    certificate_pdf = models.FileField(upload_to=education_certificate_upload_to, blank=True)
+
+    class Meta:
+        ordering = ["-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "programme"], name="education_certificate_once_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(synchronous_hours__lte=models.F("education_hours")),
+                name="education_certificate_synchronous_within_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_title}: education certificate of {self.holder_name}"
+
+
 # --- Imports run in the back office ---------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from courses.models import Enrolment
+from courses.models import Enrolment, ProgrammePage
 from courses.selectors import module_education_by_trainee
 from credentials import charts, engine
 from credentials.models import (
@@ -37,6 +37,7 @@ from credentials.models import (
     Award,
     CoachingLogEntry,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationStatus,
     EligibilityNotice,
@@ -314,6 +315,11 @@ def trainee_today(trainee: User) -> dt.date:
     return _local_date(timezone.now(), trainee.time_zone)
 
 
+def trainee_local_date(trainee: User, moment: dt.datetime) -> dt.date:
+    """The date of `moment` where the trainee lives."""
+    return _local_date(moment, trainee.time_zone)
+
+
 def monthly_hours(*, trainee: User) -> tuple[list[tuple], list[tuple]]:
     """(coaching, mentor) hours by month: one aggregate query each, whatever the row count.
 
@@ -488,6 +494,18 @@ def award_by_code(*, code: str) -> Award | None:
         .filter(verification_code=normalised)
         .first()
     )
+
+
+def education_certificate_by_code(*, code: str) -> EducationCertificate | None:
+    """The education certificate whose code is `code` as typed (see award_by_code)."""
+    normalised = normalise_verification_code(code)
+    if not normalised:
+        return None
+    return EducationCertificate.objects.filter(verification_code=normalised).first()
+
+
+def programme_by_id(*, programme_id: int) -> ProgrammePage | None:
+    return ProgrammePage.objects.live().filter(pk=programme_id).first()
 
 
 def award_certificate_for(*, viewer: User, code: str) -> Award | None:

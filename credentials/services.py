@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from courses import selectors as course_selectors
 from credentials import certificates, engine, selectors
 from credentials.models import (
     OPEN_APPLICATION_STATUSES,
@@ -33,6 +34,7 @@ from credentials.models import (
     AwardNameChange,
     CoachingLogEntry,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationRecordEvent,
     EducationStatus,
@@ -1203,6 +1205,61 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     )
     award.revoked_at = current.revoked_at
     return current
+
+
+# --- Certificates of completed coach-specific education -------------------------------------
+
+
+@transaction.atomic
+def education_certificate_issue(*, trainee: User, programme) -> EducationCertificate:
+    """The trainee's certificate for a programme whose every module they completed.
+
+    Issued once (a database constraint); a repeated call returns the certificate issued. The
+    PDF is rendered by a task after commit.
+    """
+    existing = EducationCertificate.objects.filter(trainee=trainee, programme=programme).first()
+    if existing is not None:
+        return existing
+    (completion,) = course_selectors.programme_completions(trainee=trainee, programmes=[programme])
+    if not completion.complete:
+        raise ValidationError(
+            f"The certificate comes once every module of {programme.title} is complete: "
+            f"{completion.done_count} of {completion.module_count} done."
+        )
+    certificate = EducationCertificate(
+        trainee=trainee,
+        programme=programme,
+        holder_name=trainee.get_full_name() or trainee.email,
+        programme_title=programme.title,
+        accreditation_line=programme.accreditation_line,
+        education_hours=completion.education_hours,
+        synchronous_hours=completion.synchronous_hours,
+        first_completed_on=selectors.trainee_local_date(trainee, completion.first_completed_at),
+        last_completed_on=selectors.trainee_local_date(trainee, completion.last_completed_at),
+        issued_on=selectors.trainee_today(trainee),
+    )
+    certificate.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        return EducationCertificate.objects.get(trainee=trainee, programme=programme)
+    from credentials.tasks import education_certificate_render
+
+    transaction.on_commit(lambda: education_certificate_render.delay(certificate.pk))
+    return certificate
+
+
+@transaction.atomic
+def education_certificate_attach(*, certificate_id: int) -> EducationCertificate | None:
+    """Render and store the certificate's PDF once; one that has it is left alone."""
+    certificate = EducationCertificate.objects.select_for_update().filter(pk=certificate_id).first()
+    if certificate is None or certificate.certificate_pdf:
+        return certificate
+    pdf = certificates.education_certificate_pdf(certificate=certificate)
+    certificate.certificate_pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+    certificate.save(update_fields=["certificate_pdf"])
+    return certificate
 
 
 @transaction.atomic

@@ -149,10 +149,55 @@ def award_certificate(request, code: str):
     )
 
 
+@login_required
+@require_GET
+def education_certificate(request, programme_id: int):
+    """The signed-in trainee's certificate of completed coach-specific education.
+
+    Issued on first request once every module is complete (idempotent: one per trainee and
+    programme), then rendered by a task; until the PDF exists the page says it is on its way.
+    """
+    programme = selectors.programme_by_id(programme_id=programme_id)
+    if programme is None:
+        raise Http404("No such programme.")
+    try:
+        certificate = services.education_certificate_issue(
+            trainee=request.user, programme=programme
+        )
+    except ValidationError as error:
+        return render(
+            request,
+            "credentials/awards/certificate_unavailable.html",
+            {"message": " ".join(error.messages)},
+            status=409,
+        )
+    certificate.refresh_from_db(fields=["certificate_pdf"])
+    if not certificate.certificate_pdf:
+        return render(request, "credentials/awards/certificate_pending.html", status=202)
+    return FileResponse(
+        certificate.certificate_pdf.open("rb"),
+        as_attachment=True,
+        filename="education-certificate.pdf",
+        content_type="application/pdf",
+    )
+
+
 @require_GET
 def verify(request, code: str):
     award = selectors.award_by_code(code=code)
     if award is None:
+        certificate = selectors.education_certificate_by_code(code=code)
+        if certificate is not None:
+            return render(
+                request,
+                "credentials/verify_education.html",
+                {
+                    "certificate": certificate,
+                    "first_completed_on": format_date(certificate.first_completed_on),
+                    "last_completed_on": format_date(certificate.last_completed_on),
+                    "issued_on": format_date(certificate.issued_on),
+                },
+            )
         return render(
             request, "credentials/verify_not_found.html", {"message": NOT_FOUND_MESSAGE}, status=404
         )
@@ -171,5 +216,10 @@ urlpatterns = [
     path("applications/new/", application_submit, name="application_submit"),
     path("applications/<int:application_id>/", application_detail, name="application_detail"),
     path("awards/<str:code>/certificate.pdf", award_certificate, name="award_certificate"),
+    path(
+        "education-certificates/<int:programme_id>/certificate.pdf",
+        education_certificate,
+        name="education_certificate",
+    ),
     path("verify/<str:code>/", verify, name="verify"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from courses import selectors as course_selectors
 from credentials import selectors
 from lms.models import Role, User
 
@@ -30,7 +31,12 @@ def render_progress(request, trainee: User, *, pathway_code: str | None, status:
     return render(
         request,
         TEMPLATE,
-        {"progress": progress, "own": own, "show_apply": own and progress.can_apply},
+        {
+            "progress": progress,
+            "own": own,
+            "show_apply": own and progress.can_apply,
+            "programmes": course_selectors.programme_completions(trainee=trainee),
+        },
         status=status,
     )
 
