@@ -401,27 +401,8 @@ class TraineeProgress:
     awards: list[Award]
 
     @property
-    def open_application(self) -> CredentialApplication | None:
-        return next(
-            (
-                a
-                for a in self.applications
-                if a.pathway_id == self.pathway.pk and a.status in OPEN_APPLICATION_STATUSES
-            ),
-            None,
-        )
-
-    @property
-    def award(self) -> Award | None:
-        return next((a for a in self.awards if a.pathway_id == self.pathway.pk), None)
-
-    @property
     def met_count(self) -> int:
         return len(self.evaluation.requirements) - len(self.next_steps)
-
-    @property
-    def can_apply(self) -> bool:
-        return self.evaluation.eligible and not self.open_application and not self.award
 
 
 COACHING_LINE = ("Client coaching hours logged", "#1d5f8a", "none")

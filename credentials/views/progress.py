@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from courses import selectors as course_selectors
 from credentials import selectors
+from credentials.certificates import verification_url
+from credentials.pathway_status import pathway_status
 from lms.models import Role, User
 
 TEMPLATE = "credentials/progress/page.html"
@@ -28,13 +30,23 @@ def render_progress(request, trainee: User, *, pathway_code: str | None, status:
     if progress is None:
         raise Http404("There is no such credential pathway. Choose ACC, PCC or MCC.")
     own = trainee.pk == request.user.pk
+    standing = pathway_status(
+        pathway_id=progress.pathway.pk,
+        eligible=progress.evaluation.eligible,
+        awards=progress.awards,
+        applications=progress.applications,
+    )
     return render(
         request,
         TEMPLATE,
         {
             "progress": progress,
+            "status": standing,
+            "verification_url": (
+                verification_url(standing.award.verification_code) if standing.award else None
+            ),
             "own": own,
-            "show_apply": own and progress.can_apply,
+            "show_apply": own and standing.may_apply,
             "programmes": course_selectors.programme_completions(trainee=trainee),
         },
         status=status,

@@ -201,7 +201,7 @@ def test_trainee_applies_admin_approves_certificate_downloads_and_verifies(
 
     # Celery runs eagerly in tests, so the certificate was drawn when the approval committed.
     web.goto("/progress/?pathway=acc")
-    expect(web.page.locator("main")).to_contain_text("ACC awarded on")
+    expect(web.page.locator("main")).to_contain_text("ICF ACC-aligned, awarded on")
     with web.page.expect_download() as download_info:
         web.page.get_by_role("link", name="Download certificate").click()
     certificate = Path(download_info.value.path())
