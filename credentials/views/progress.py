@@ -129,6 +129,12 @@ def render_progress(request, trainee: User, *, pathway_code: str | None, status:
     education_missing = any(
         _MISSING.get(r.code, ("other",))[0] == "education" for r in progress.next_steps
     )
+    programmes = course_selectors.programme_completions(trainee=trainee)
+    # The engine counts module hours and approved outside education together; say which is which.
+    education_here = sum((p.education_hours for p in programmes), Decimal(0))
+    education_total = next(
+        (r.achieved for r in progress.evaluation.requirements if r.code == "education_hours"), None
+    )
     standing = pathway_status(
         pathway_id=progress.pathway.pk,
         eligible=progress.evaluation.eligible,
@@ -146,7 +152,13 @@ def render_progress(request, trainee: User, *, pathway_code: str | None, status:
             ),
             "own": own,
             "show_apply": own and standing.may_apply,
-            "programmes": course_selectors.programme_completions(trainee=trainee),
+            "programmes": programmes,
+            "education_here": education_here,
+            "education_elsewhere": (
+                max(Decimal(education_total) - education_here, Decimal(0))
+                if education_total is not None
+                else None
+            ),
             "next_actions": next_actions(
                 progress.next_steps,
                 next_module=_next_module(trainee) if education_missing else None,
