@@ -17,6 +17,7 @@ from credentials.models import (
     Award,
     AwardNameChange,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationRecordEvent,
     ImportJob,
@@ -497,3 +498,33 @@ class AwardAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+@admin.register(EducationCertificate)
+class EducationCertificateAdmin(admin.ModelAdmin):
+    """Read-only: issued when a trainee completes every module of a programme."""
+
+    list_display = ["holder_name", "programme_title", "education_hours", "issued_on"]
+    search_fields = ["trainee__email", "holder_name", "verification_code"]
+    list_select_related = ["trainee"]
+    readonly_fields = [
+        "trainee",
+        "programme",
+        "verification_code",
+        "holder_name",
+        "programme_title",
+        "accreditation_line",
+        "education_hours",
+        "synchronous_hours",
+        "first_completed_on",
+        "last_completed_on",
+        "issued_on",
+        "certificate_pdf",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
