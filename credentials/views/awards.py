@@ -151,7 +151,7 @@ def award_certificate(request, code: str):
 
 @login_required
 @require_GET
-def education_certificate(request, programme_id: int):
+def programme_education_certificate(request, programme_id: int):
     """The signed-in trainee's certificate of completed coach-specific education.
 
     Issued on first request once every module is complete (idempotent: one per trainee and
@@ -217,9 +217,9 @@ urlpatterns = [
     path("applications/<int:application_id>/", application_detail, name="application_detail"),
     path("awards/<str:code>/certificate.pdf", award_certificate, name="award_certificate"),
     path(
-        "education-certificates/<int:programme_id>/certificate.pdf",
-        education_certificate,
-        name="education_certificate",
+        "programmes/<int:programme_id>/education-certificate.pdf",
+        programme_education_certificate,
+        name="programme_education_certificate",
     ),
     path("verify/<str:code>/", verify, name="verify"),
 ]

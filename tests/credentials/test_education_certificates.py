@@ -51,7 +51,7 @@ def complete(trainee, modules, *, first_day: dt.date) -> None:
 
 
 def certificate_url(programme) -> str:
-    return reverse("credentials:education_certificate", args=[programme.pk])
+    return reverse("credentials:programme_education_certificate", args=[programme.pk])
 
 
 def test_not_before_every_module_is_complete(client, programme, trainee):
