@@ -179,11 +179,11 @@ def test_trainee_applies_admin_approves_certificate_downloads_and_verifies(
     sign_in(web, trainee.email)
     web.goto("/progress/")
     expect(web.page.get_by_role("heading", name="Ready to apply")).to_be_visible()
-    web.page.get_by_role("button", name="Apply for ACC").click()
+    web.page.get_by_role("button", name="Apply for this award").click()
     web.page.wait_for_url(re.compile(r"/progress/\?pathway=acc"))
     web.check()
     expect(web.page.get_by_role("status")).to_contain_text("ICF ACC-aligned award is in")
-    expect(web.page.get_by_role("button", name="Apply for ACC")).to_have_count(0)
+    expect(web.page.get_by_role("button", name="Apply for this award")).to_have_count(0)
 
     with someone_else(browser, live_server) as reviewer:
         sign_in(reviewer, admin.email)
