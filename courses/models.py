@@ -51,6 +51,14 @@ class ProgrammePage(Page):
     enrolment_policy = models.CharField(
         max_length=12, choices=EnrolmentPolicy.choices, default=EnrolmentPolicy.OPEN
     )
+    accreditation_line = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Printed on the certificate of completed coach-specific education that trainees "
+            "send to ICF, e.g. “Accredited by ICF as a Level 1 coach education programme”."
+        ),
+    )
 
     parent_page_types = ["courses.ProgrammeIndexPage"]
     subpage_types = ["courses.CoursePage"]
@@ -59,6 +67,7 @@ class ProgrammePage(Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("enrolment_policy"),
+        FieldPanel("accreditation_line"),
     ]
 
     class Meta:

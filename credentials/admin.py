@@ -15,7 +15,9 @@ from credentials.models import (
     ApplicationEvent,
     AssessmentResult,
     Award,
+    AwardNameChange,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationRecordEvent,
     ImportJob,
@@ -305,9 +307,9 @@ class ImportJobAdmin(admin.ModelAdmin):
 class PathwayAdmin(admin.ModelAdmin):
     """Every requirement number is editable; an empty one means the pathway does not have it."""
 
-    list_display = ["level", "name", "education_hours", "mentor_hours", "experience_hours"]
+    list_display = ["level", "award_title", "education_hours", "mentor_hours", "experience_hours"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "level", "prerequisite_credential"]}),
+        (None, {"fields": ["code", "award_title", "name", "level", "prerequisite_credential"]}),
         (
             "Requirements",
             {"fields": [code for code in REQUIREMENT_CODES if code != "prerequisite_credential"]},
@@ -373,6 +375,30 @@ class RevokeForm(django_forms.Form):
     )
 
 
+class RenameForm(django_forms.Form):
+    new_name = django_forms.CharField(
+        label="Name on the certificate",
+        max_length=255,
+        help_text="As the holder's official documents give it.",
+    )
+    reason = django_forms.CharField(
+        label="Reason",
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the award, with your name and the date.",
+    )
+
+
+class AwardNameChangeInline(admin.TabularInline):
+    model = AwardNameChange
+    fields = ["changed_at", "changed_by", "old_name", "new_name", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ["trainee", "pathway", "issued_on", "programme_name", "revoked_at"]
@@ -384,6 +410,8 @@ class AwardAdmin(admin.ModelAdmin):
         "pathway",
         "application",
         "verification_code",
+        "holder_name",
+        "title",
         "issued_on",
         "programme_name",
         "certificate_pdf",
@@ -392,7 +420,8 @@ class AwardAdmin(admin.ModelAdmin):
         "revoked_by",
     ]
     fields = readonly_fields
-    actions = ["revoke"]
+    actions = ["revoke", "change_holder_name"]
+    inlines = [AwardNameChangeInline]
 
     def has_add_permission(self, request):
         return False
@@ -427,3 +456,75 @@ class AwardAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    @admin.action(
+        description="Change the name on the selected award (reissues its certificate)",
+        permissions=["change"],
+    )
+    def change_holder_name(self, request, queryset):
+        awards = list(queryset.select_related("trainee", "pathway")[:2])
+        if len(awards) != 1:
+            self.message_user(request, "Select exactly one award to rename.", messages.ERROR)
+            return None
+        award = awards[0]
+        form = RenameForm(
+            request.POST if "confirm" in request.POST else None,
+            initial={"new_name": award.holder_name},
+        )
+        if form.is_valid():
+            try:
+                services.award_holder_rename(
+                    award=award,
+                    actor=request.user,
+                    new_name=form.cleaned_data["new_name"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request, f"The award now reads {award.holder_name}; its certificate is reissued."
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "credentials/awards/admin_rename.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Change the name on an award",
+                "award": award,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(EducationCertificate)
+class EducationCertificateAdmin(admin.ModelAdmin):
+    """Read-only: issued when a trainee completes every module of a programme."""
+
+    list_display = ["holder_name", "programme_title", "education_hours", "issued_on"]
+    search_fields = ["trainee__email", "holder_name", "verification_code"]
+    list_select_related = ["trainee"]
+    readonly_fields = [
+        "trainee",
+        "programme",
+        "verification_code",
+        "holder_name",
+        "programme_title",
+        "accreditation_line",
+        "education_hours",
+        "synchronous_hours",
+        "first_completed_on",
+        "last_completed_on",
+        "issued_on",
+        "certificate_pdf",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -16,10 +16,11 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from credentials.engine import format_date
-from credentials.models import Award
+from credentials.models import Award, EducationCertificate, display_verification_code
 from lms.emails import site_url
 
 TEMPLATE = "credentials/awards/certificate.html"
+EDUCATION_TEMPLATE = "credentials/awards/education_certificate.html"
 # A separate stylesheet: no inline <style> in templates (the CSP rule for every page).
 STYLESHEET = "credentials/awards/certificate.css"
 
@@ -30,7 +31,8 @@ def local_only_url_fetcher() -> URLFetcher:
 
 
 def verification_url(code: str) -> str:
-    return site_url(reverse("credentials:verify", kwargs={"code": code}))
+    """The public verification URL, with the code in groups as printed."""
+    return site_url(reverse("credentials:verify", kwargs={"code": display_verification_code(code)}))
 
 
 def qr_code_data_url(data: str) -> str:
@@ -41,22 +43,15 @@ def qr_code_data_url(data: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def credential_title(pathway) -> str:
-    """'Associate Certified Coach (ACC)'."""
-    return f"{pathway.name} ({pathway.level})"
-
-
-def award_certificate_pdf(*, award: Award) -> bytes:
-    url = verification_url(award.verification_code)
+def _pdf(template: str, context: dict, *, code: str) -> bytes:
+    """Render a certificate template to PDF, with its verification URL, code and QR code."""
+    url = verification_url(code)
     html = render_to_string(
-        TEMPLATE,
+        template,
         {
-            "holder_name": award.trainee.get_full_name() or award.trainee.email,
-            "credential": credential_title(award.pathway),
-            "issued_on": format_date(award.issued_on),
-            "programme_name": award.programme_name,
+            **context,
             "verification_url": url,
-            "verification_code": award.verification_code,
+            "verification_code": display_verification_code(code),
             "qr_code": qr_code_data_url(url),
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
@@ -64,3 +59,35 @@ def award_certificate_pdf(*, award: Award) -> bytes:
     fetcher = local_only_url_fetcher()
     stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def education_certificate_pdf(*, certificate: EducationCertificate) -> bytes:
+    return _pdf(
+        EDUCATION_TEMPLATE,
+        {
+            "holder_name": certificate.holder_name,
+            "programme_title": certificate.programme_title,
+            "accreditation_line": certificate.accreditation_line,
+            "education_hours": certificate.education_hours,
+            "synchronous_hours": certificate.synchronous_hours,
+            "first_completed_on": format_date(certificate.first_completed_on),
+            "last_completed_on": format_date(certificate.last_completed_on),
+            "issued_on": format_date(certificate.issued_on),
+        },
+        code=certificate.verification_code,
+    )
+
+
+def award_certificate_pdf(*, award: Award) -> bytes:
+    return _pdf(
+        TEMPLATE,
+        {
+            "holder_name": award.holder_name,
+            "award_title": award.title,
+            "icf_credential": award.pathway.icf_credential,
+            "issued_on": format_date(award.issued_on),
+            "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
+            "programme_name": award.programme_name,
+        },
+        code=award.verification_code,
+    )

@@ -7,6 +7,7 @@ service's transition map, and every change writes an event row.
 """
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 
@@ -104,7 +105,17 @@ class Pathway(models.Model):
     """
 
     code = models.SlugField(max_length=10, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(
+        "ICF credential", max_length=100, help_text="ICF's name for it: Associate Certified Coach."
+    )
+    award_title = models.CharField(
+        max_length=200,
+        help_text=(
+            "What the school awards, as certificates and the verification page print it. A school "
+            "cannot award ICF's credentials: name ICF's only as what the award is aligned with, "
+            "for example “Physician Coach — Associate level, ICF ACC-aligned”."
+        ),
+    )
     level = models.CharField(
         max_length=4, choices=[c for c in Credential.choices if c[0] != Credential.NONE]
     )
@@ -154,7 +165,12 @@ class Pathway(models.Model):
         ordering = ["education_hours", "code"]
 
     def __str__(self) -> str:
-        return f"{self.level} — {self.name}"
+        return self.award_title or f"{self.level} — {self.name}"
+
+    @property
+    def icf_credential(self) -> str:
+        """'ICF Associate Certified Coach (ACC)': what the holder is ready to apply to ICF for."""
+        return f"ICF {self.name} ({self.level})"
 
     def clean(self) -> None:
         """Numbers that contradict each other: the engine could count them, but no trainee could
@@ -532,8 +548,28 @@ class ApplicationEvent(StatusEvent):
     )
 
 
+# Crockford's base 32: no I, L, O or U, so a code read off paper is typed without confusion.
+VERIFICATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+VERIFICATION_CODE_LENGTH = 25  # 125 random bits: unguessable
+VERIFICATION_GROUP = 5
+
+
 def new_verification_code() -> str:
-    return secrets.token_urlsafe(18)  # 144 random bits: unguessable, fits a URL and a QR code
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
+def normalise_verification_code(typed: str) -> str:
+    """The stored form of a code as someone typed it: any case, with or without separators.
+
+    Codes are stored upper-case with no separators; every lookup by code goes through here.
+    """
+    return re.sub(r"[^0-9A-Z]", "", typed.upper())
+
+
+def display_verification_code(code: str) -> str:
+    """'ABCDE-FGHJK-…': groups of five, as printed on certificates and in their URLs."""
+    step = VERIFICATION_GROUP
+    return "-".join(code[i : i + step] for i in range(0, len(code), step))
 
 
 def award_certificate_upload_to(instance, filename: str) -> str:
@@ -551,6 +587,10 @@ class Award(models.Model):
     verification_code = models.CharField(
         max_length=32, unique=True, default=new_verification_code, editable=False
     )
+    # What the certificate says, frozen at issue: a later change of profile name or pathway
+    # changes neither the PDF nor /verify/. Only an admin renames (award_holder_rename).
+    holder_name = models.CharField("name as issued", max_length=255)
+    title = models.CharField("award title as issued", max_length=255)
     issued_on = models.DateField(default=timezone.localdate)
     # When it was issued, to the second: the sweep re-queues the PDF of an award left without
     # one for a few minutes (credentials.tasks.unfinished_work_requeue).
@@ -580,6 +620,69 @@ class Award(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AwardNameChange(models.Model):
+    """A correction of the name on an award by an admin: who, when, from what, to what, why."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="name_changes")
+    old_name = models.CharField(max_length=255)
+    new_name = models.CharField(max_length=255)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+def education_certificate_upload_to(instance, filename: str) -> str:
+    return f"education-completion-certificates/{instance.verification_code}/{filename}"
+
+
+class EducationCertificate(models.Model):
+    """A certificate of completed coach-specific education for one programme: what trainees
+    send to ICF. Issued once every module of the programme is complete; what it says is frozen
+    at issue, like an award's."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="education_certificates"
+    )
+    programme = models.ForeignKey(
+        "courses.ProgrammePage", on_delete=models.PROTECT, related_name="education_certificates"
+    )
+    verification_code = models.CharField(
+        max_length=32, unique=True, default=new_verification_code, editable=False
+    )
+    holder_name = models.CharField("name as issued", max_length=255)
+    programme_title = models.CharField(max_length=255)
+    accreditation_line = models.CharField(max_length=300, blank=True)
+    education_hours = models.DecimalField(**HOURS)
+    synchronous_hours = models.DecimalField(**HOURS)
+    first_completed_on = models.DateField()
+    last_completed_on = models.DateField()
+    issued_on = models.DateField(default=timezone.localdate)
+    certificate_pdf = models.FileField(upload_to=education_certificate_upload_to, blank=True)
+
+    class Meta:
+        ordering = ["-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "programme"], name="education_certificate_once_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(synchronous_hours__lte=models.F("education_hours")),
+                name="education_certificate_synchronous_within_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_title}: education certificate of {self.holder_name}"
 
 
 # --- Imports run in the back office ---------------------------------------------------------

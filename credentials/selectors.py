@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from courses.models import Enrolment
+from courses.models import Enrolment, ProgrammePage
 from courses.selectors import module_education_by_trainee
 from credentials import charts, engine
 from credentials.models import (
@@ -46,6 +46,7 @@ from credentials.models import (
     Award,
     CoachingLogEntry,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationStatus,
     EligibilityNotice,
@@ -55,6 +56,7 @@ from credentials.models import (
     MentorSession,
     MentorSessionStatus,
     Pathway,
+    normalise_verification_code,
 )
 from lms import policies
 from lms.models import Role, User
@@ -504,6 +506,11 @@ def coaching_hours_by_month(
     return engine.hours_by_month(log.month_spans, trainee.training_start, as_of)
 
 
+def trainee_local_date(trainee: User, moment: dt.datetime) -> dt.date:
+    """The date of `moment` where the trainee lives."""
+    return _local_date(moment, trainee.time_zone)
+
+
 def mentor_hours_by_month(*, trainee: User) -> list[tuple[dt.date, Decimal]]:
     """Hours of the sessions the mentor has confirmed, by month (one aggregate query)."""
     return list(
@@ -572,27 +579,8 @@ class TraineeProgress:
     awards: list[Award]
 
     @property
-    def open_application(self) -> CredentialApplication | None:
-        return next(
-            (
-                a
-                for a in self.applications
-                if a.pathway_id == self.pathway.pk and a.status in OPEN_APPLICATION_STATUSES
-            ),
-            None,
-        )
-
-    @property
-    def award(self) -> Award | None:
-        return next((a for a in self.awards if a.pathway_id == self.pathway.pk), None)
-
-    @property
     def met_count(self) -> int:
         return len(self.evaluation.requirements) - len(self.next_steps)
-
-    @property
-    def can_apply(self) -> bool:
-        return self.evaluation.eligible and not self.open_application and not self.award
 
 
 # (name, fill, outline): one solid, one pale and outlined, so they differ by more than colour.
@@ -691,7 +679,27 @@ def application_for_review(*, application_id: int) -> CredentialApplication | No
 
 
 def award_by_code(*, code: str) -> Award | None:
-    return Award.objects.select_related("trainee", "pathway").filter(verification_code=code).first()
+    """The award whose code is `code` as typed: any case, with or without separators."""
+    normalised = normalise_verification_code(code)
+    if not normalised:
+        return None
+    return (
+        Award.objects.select_related("trainee", "pathway")
+        .filter(verification_code=normalised)
+        .first()
+    )
+
+
+def education_certificate_by_code(*, code: str) -> EducationCertificate | None:
+    """The education certificate whose code is `code` as typed (see award_by_code)."""
+    normalised = normalise_verification_code(code)
+    if not normalised:
+        return None
+    return EducationCertificate.objects.filter(verification_code=normalised).first()
+
+
+def programme_by_id(*, programme_id: int) -> ProgrammePage | None:
+    return ProgrammePage.objects.live().filter(pk=programme_id).first()
 
 
 def award_certificate_for(*, viewer: User, code: str) -> Award | None:
@@ -703,11 +711,9 @@ def award_certificate_for(*, viewer: User, code: str) -> Award | None:
 
 
 def awards_without_certificate(*, issued_before: dt.datetime) -> QuerySet[Award]:
-    """Awards issued before then still waiting for their certificate PDF (a revoked award
-    needs none)."""
-    return Award.objects.filter(
-        certificate_pdf="", revoked_at__isnull=True, created_at__lt=issued_before
-    ).order_by("pk")
+    """Awards issued before then still waiting for their certificate PDF (a revoked or renamed
+    award waits for its reissued one)."""
+    return Award.objects.filter(certificate_pdf="", created_at__lt=issued_before).order_by("pk")
 
 
 def import_jobs_stalled(*, since_before: dt.datetime) -> QuerySet[ImportJob]:

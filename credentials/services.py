@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from courses import selectors as course_selectors
 from credentials import certificates, engine, selectors
 from credentials.models import (
     OPEN_APPLICATION_STATUSES,
@@ -29,8 +30,10 @@ from credentials.models import (
     AssessmentKind,
     AssessmentResult,
     Award,
+    AwardNameChange,
     CoachingLogEntry,
     CredentialApplication,
+    EducationCertificate,
     EducationRecord,
     EducationRecordEvent,
     EducationStatus,
@@ -1097,11 +1100,11 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
 
     The evaluation is frozen on the application so reviewers see what the trainee applied with.
     """
-    level = pathway.level
+    title = pathway.award_title
     if not trainee.has_role(Role.TRAINEE):
         raise ValidationError("Only trainees can apply for a credential.")
     if Award.objects.filter(trainee=trainee, pathway=pathway).exists():
-        raise ValidationError(f"You have already been awarded {level}; there is no need to apply.")
+        raise ValidationError(f"You already hold {title}; there is no need to apply.")
     open_applications = CredentialApplication.objects.filter(
         trainee=trainee, pathway=pathway, status__in=OPEN_APPLICATION_STATUSES
     )
@@ -1112,7 +1115,7 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
     if not status["eligible"]:
         missing = ", ".join(r["label"].lower() for r in status["requirements"] if not r["met"])
         raise ValidationError(
-            f"You cannot apply for {level} yet. Still to do: {missing}. "
+            f"You cannot apply for {title} yet. Still to do: {missing}. "
             "Your progress page shows what is missing."
         )
     application = CredentialApplication(
@@ -1126,7 +1129,6 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
         # Two submissions at once: the partial unique constraint lets only one through.
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
     _application_event_record(application=application, from_status="", actor=trainee)
-    title = certificates.credential_title(pathway)
     email_send(
         name="application_submitted",
         context={
@@ -1196,7 +1198,7 @@ def application_transition(
         name="application_transition",
         context={
             "application": current,
-            "title": certificates.credential_title(current.pathway),
+            "title": current.pathway.award_title,
             "reasons": reasons,
             "url": _progress_url(current.pathway),
         },
@@ -1216,6 +1218,8 @@ def award_issue(*, application: CredentialApplication, actor: User) -> Award:
         trainee=trainee,
         pathway=application.pathway,
         application=application,
+        holder_name=trainee.get_full_name() or trainee.email,
+        title=application.pathway.award_title,
         issued_on=selectors.trainee_today(trainee),
         programme_name=selectors.programme_title_of(trainee=trainee),
     )
@@ -1245,12 +1249,14 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
     award.certificate_pdf.save("certificate.pdf", ContentFile(pdf), save=False)
     award.full_clean(validate_unique=False, validate_constraints=False)
     award.save(update_fields=["certificate_pdf"])
+    if award.is_revoked:
+        return award  # the stamped copy: the holder was told of the revocation already
     download = reverse("credentials:award_certificate", args=[award.verification_code])
     email_send(
         name="award_certificate_ready",
         context={
             "award": award,
-            "title": certificates.credential_title(award.pathway),
+            "title": award.title,
             "url": site_url(download),
             "verification_url": certificates.verification_url(award.verification_code),
         },
@@ -1278,6 +1284,60 @@ def award_certificates_requeue(*, now: dt.datetime | None = None) -> int:
     return len(award_ids)
 
 
+def _award_certificate_reissue(award: Award) -> None:
+    """Drop the stored PDF and render it again from the award as it is now, after commit.
+
+    Until the new PDF exists the download answers "being prepared": an outdated certificate is
+    never handed out. The render task is the same idempotent one that issues it.
+    """
+    from credentials.tasks import award_certificate_render
+
+    old_file = award.certificate_pdf.name
+    storage = award.certificate_pdf.storage
+    award.certificate_pdf = ""
+    award.save(update_fields=["certificate_pdf"])
+
+    def delete_old_file_and_render() -> None:
+        if old_file:
+            storage.delete(old_file)
+        award_certificate_render.delay(award.pk)
+
+    transaction.on_commit(delete_old_file_and_render)
+
+
+@transaction.atomic
+def award_holder_rename(*, award: Award, actor: User, new_name: str, reason: str) -> Award:
+    """Correct the name on an award (an admin's act), record it and reissue the certificate."""
+    if not policies.can_review_applications(actor):
+        raise ValidationError("Only programme admins can change the name on an award.")
+    new_name, reason = new_name.strip(), reason.strip()
+    errors = {}
+    if not new_name:
+        errors["new_name"] = "Give the name to print on the certificate."
+    if not reason:
+        errors["reason"] = "Give the reason for the change: it is kept with the award."
+    if errors:
+        raise ValidationError(errors)
+    current = Award.objects.select_for_update().get(pk=award.pk)
+    if new_name == current.holder_name:
+        raise ValidationError({"new_name": "The award already carries this name."})
+    change = AwardNameChange(
+        award=current,
+        old_name=current.holder_name,
+        new_name=new_name,
+        reason=reason,
+        changed_by=actor,
+    )
+    change.full_clean()
+    change.save()
+    current.holder_name = new_name
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    current.save(update_fields=["holder_name"])
+    _award_certificate_reissue(current)
+    award.holder_name = current.holder_name
+    return current
+
+
 @transaction.atomic
 def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     """Revoke an award; revoking a revoked award changes nothing (the first reason stands)."""
@@ -1296,17 +1356,73 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     current.revoked_by = actor
     current.full_clean(validate_unique=False, validate_constraints=False)
     current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    _award_certificate_reissue(current)  # the stored PDF is replaced by one stamped REVOKED
     email_send(
         name="award_revoked",
         context={
             "award": current,
-            "title": certificates.credential_title(current.pathway),
+            "title": current.title,
             "verification_url": certificates.verification_url(current.verification_code),
         },
         to=[current.trainee.email],
     )
     award.revoked_at = current.revoked_at
     return current
+
+
+# --- Certificates of completed coach-specific education -------------------------------------
+
+
+@transaction.atomic
+def education_certificate_issue(*, trainee: User, programme) -> EducationCertificate:
+    """The trainee's certificate for a programme whose every module they completed.
+
+    Issued once (a database constraint); a repeated call returns the certificate issued. The
+    PDF is rendered by a task after commit.
+    """
+    existing = EducationCertificate.objects.filter(trainee=trainee, programme=programme).first()
+    if existing is not None:
+        return existing
+    (completion,) = course_selectors.programme_completions(trainee=trainee, programmes=[programme])
+    if not completion.complete:
+        raise ValidationError(
+            f"The certificate comes once every module of {programme.title} is complete: "
+            f"{completion.done_count} of {completion.module_count} done."
+        )
+    certificate = EducationCertificate(
+        trainee=trainee,
+        programme=programme,
+        holder_name=trainee.get_full_name() or trainee.email,
+        programme_title=programme.title,
+        accreditation_line=programme.accreditation_line,
+        education_hours=completion.education_hours,
+        synchronous_hours=completion.synchronous_hours,
+        first_completed_on=selectors.trainee_local_date(trainee, completion.first_completed_at),
+        last_completed_on=selectors.trainee_local_date(trainee, completion.last_completed_at),
+        issued_on=selectors.trainee_today(trainee),
+    )
+    certificate.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        return EducationCertificate.objects.get(trainee=trainee, programme=programme)
+    from credentials.tasks import education_certificate_render
+
+    transaction.on_commit(lambda: education_certificate_render.delay(certificate.pk))
+    return certificate
+
+
+@transaction.atomic
+def education_certificate_attach(*, certificate_id: int) -> EducationCertificate | None:
+    """Render and store the certificate's PDF once; one that has it is left alone."""
+    certificate = EducationCertificate.objects.select_for_update().filter(pk=certificate_id).first()
+    if certificate is None or certificate.certificate_pdf:
+        return certificate
+    pdf = certificates.education_certificate_pdf(certificate=certificate)
+    certificate.certificate_pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+    certificate.save(update_fields=["certificate_pdf"])
+    return certificate
 
 
 @transaction.atomic
@@ -1327,7 +1443,7 @@ def eligibility_notice_create(
         name="eligibility_notice",
         context={
             "trainee": trainee,
-            "title": certificates.credential_title(pathway),
+            "title": pathway.award_title,
             "url": _progress_url(pathway),
         },
         to=[trainee.email],

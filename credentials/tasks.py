@@ -107,6 +107,14 @@ def award_certificate_render(award_id: int) -> None:
     services.award_certificate_attach(award_id=award_id)
 
 
+@shared_task(
+    name="credentials.education_certificate_render", autoretry_for=(OSError,), max_retries=5
+)
+def education_certificate_render(certificate_id: int) -> None:
+    """Render an education certificate's PDF; a retry after success does nothing."""
+    services.education_certificate_attach(certificate_id=certificate_id)
+
+
 @shared_task(name="credentials.evaluate_all_trainees")
 def evaluate_all_trainees() -> int:
     """Nightly: tell every newly eligible trainee, once, that they can apply."""

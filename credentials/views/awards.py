@@ -15,7 +15,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from credentials import selectors, services
-from credentials.certificates import credential_title
 from credentials.engine import format_date
 from credentials.models import ApplicationStatus
 from credentials.views.progress import render_progress
@@ -56,7 +55,7 @@ def application_submit(request):
     policies.require_role(request.user, Role.TRAINEE, "Only trainees apply for a credential.")
     pathway = selectors.pathway_by_code(code=request.POST.get("pathway", ""))
     if pathway is None:
-        messages.error(request, "Choose the credential to apply for: ACC, PCC or MCC.")
+        messages.error(request, "Choose the award to apply for.")
         return render_progress(request, request.user, pathway_code=None, status=400)
     try:
         services.application_submit(trainee=request.user, pathway=pathway)
@@ -66,8 +65,8 @@ def application_submit(request):
         return render_progress(request, request.user, pathway_code=pathway.code, status=400)
     messages.success(
         request,
-        f"Your application for {pathway.level} is in. We will email you when a programme admin "
-        "reviews it.",
+        f"Your application for the {pathway.award_title} award is in. We will email you when a "
+        "programme admin reviews it.",
     )
     return redirect(reverse("credentials:progress") + f"?pathway={pathway.code}")
 
@@ -119,7 +118,7 @@ def application_detail(request, application_id: int):
     today, comparison = selectors.application_comparison(application=application)
     context = {
         "application": application,
-        "credential": credential_title(application.pathway),
+        "credential": application.pathway.award_title,
         "today": today,
         "comparison": comparison,
         "form": form,
@@ -140,9 +139,8 @@ def award_certificate(request, code: str):
     if award is None:
         raise Http404("No such certificate among yours.")
     if not award.certificate_pdf:
-        raise Http404(
-            "The certificate is still being prepared. We will email you when it is ready."
-        )
+        # Issued, reissued or just revoked: the render task is on its way (404: no file yet).
+        return render(request, "credentials/awards/certificate_pending.html", status=404)
     return FileResponse(
         award.certificate_pdf.open("rb"),
         as_attachment=True,
@@ -151,16 +149,62 @@ def award_certificate(request, code: str):
     )
 
 
+@login_required
+@require_GET
+def programme_education_certificate(request, programme_id: int):
+    """The signed-in trainee's certificate of completed coach-specific education.
+
+    Issued on first request once every module is complete (idempotent: one per trainee and
+    programme), then rendered by a task; until the PDF exists the page says it is on its way.
+    """
+    programme = selectors.programme_by_id(programme_id=programme_id)
+    if programme is None:
+        raise Http404("No such programme.")
+    try:
+        certificate = services.education_certificate_issue(
+            trainee=request.user, programme=programme
+        )
+    except ValidationError as error:
+        return render(
+            request,
+            "credentials/awards/certificate_unavailable.html",
+            {"message": " ".join(error.messages)},
+            status=409,
+        )
+    certificate.refresh_from_db(fields=["certificate_pdf"])
+    if not certificate.certificate_pdf:
+        return render(request, "credentials/awards/certificate_pending.html", status=202)
+    return FileResponse(
+        certificate.certificate_pdf.open("rb"),
+        as_attachment=True,
+        filename="education-certificate.pdf",
+        content_type="application/pdf",
+    )
+
+
 @require_GET
 def verify(request, code: str):
     award = selectors.award_by_code(code=code)
     if award is None:
+        certificate = selectors.education_certificate_by_code(code=code)
+        if certificate is not None:
+            return render(
+                request,
+                "credentials/verify_education.html",
+                {
+                    "certificate": certificate,
+                    "first_completed_on": format_date(certificate.first_completed_on),
+                    "last_completed_on": format_date(certificate.last_completed_on),
+                    "issued_on": format_date(certificate.issued_on),
+                },
+            )
         return render(
             request, "credentials/verify_not_found.html", {"message": NOT_FOUND_MESSAGE}, status=404
         )
     context = {
-        "holder_name": award.trainee.get_full_name() or "The holder",
-        "credential": credential_title(award.pathway),
+        "holder_name": award.holder_name,
+        "award_title": award.title,
+        "icf_credential": award.pathway.icf_credential,
         "issued_on": format_date(award.issued_on),
         "revoked_on": format_date(award.revoked_at.date()) if award.is_revoked else None,
     }
@@ -172,5 +216,10 @@ urlpatterns = [
     path("applications/new/", application_submit, name="application_submit"),
     path("applications/<int:application_id>/", application_detail, name="application_detail"),
     path("awards/<str:code>/certificate.pdf", award_certificate, name="award_certificate"),
+    path(
+        "programmes/<int:programme_id>/education-certificate.pdf",
+        programme_education_certificate,
+        name="programme_education_certificate",
+    ),
     path("verify/<str:code>/", verify, name="verify"),
 ]

@@ -84,7 +84,8 @@ def test_the_snapshot_stays_as_it_was_when_records_change_later(application):
 def test_a_trainee_who_is_not_eligible_cannot_apply_and_nothing_is_written(acc):
     trainee = make_trainee()
     with pytest.raises(
-        ValidationError, match=r"cannot apply for ACC yet.*coach-specific education"
+        ValidationError,
+        match=r"ICF ACC-aligned yet.*coach-specific education",
     ):
         services.application_submit(trainee=trainee, pathway=acc)
     assert not CredentialApplication.objects.exists()
@@ -124,7 +125,7 @@ def test_the_database_refuses_a_second_open_application():
 
 def test_applying_after_an_award_is_refused(application, admin, acc):
     application_in(APPROVED, application, admin)
-    with pytest.raises(ValidationError, match="already been awarded ACC"):
+    with pytest.raises(ValidationError, match="You already hold Physician Coach — Associate level"):
         services.application_submit(trainee=application.trainee, pathway=acc)
 
 

@@ -38,8 +38,8 @@ def test_eligible_trainee_applies_with_the_button(client, django_capture_on_comm
     assert response.status_code == 302
     assert CredentialApplication.objects.get().trainee == trainee
     page = client.get(response.url).content.decode()
-    assert "Your application for ACC is in." in page
-    assert ">Apply for ACC</button>" not in page
+    assert "ICF ACC-aligned award is in." in page
+    assert ">Apply for this award</button>" not in page
     assert mail.outbox
 
 
@@ -48,11 +48,11 @@ def test_a_refused_application_shows_why_with_status_400(client):
     client.force_login(trainee)
     response = client.post(reverse("credentials:application_submit"), {"pathway": "acc"})
     assert response.status_code == 400
-    assert "You cannot apply for ACC yet." in response.content.decode()
+    assert "Associate level, ICF ACC-aligned yet." in response.content.decode()
     assert not CredentialApplication.objects.exists()
     response = client.post(reverse("credentials:application_submit"), {"pathway": "nope"})
     assert response.status_code == 400
-    assert "Choose the credential to apply for" in response.content.decode()
+    assert "Choose the award to apply for" in response.content.decode()
 
 
 def test_applying_is_for_trainees_and_signed_in_people_only(client):
@@ -148,4 +148,4 @@ def test_list_query_count_is_fixed(client, admin, django_assert_max_num_queries,
     with django_assert_max_num_queries(LIST_BUDGET):
         response = client.get(reverse("credentials:application_list"))
     assert response.status_code == 200
-    assert response.content.decode().count("review the ACC application") == count
+    assert response.content.decode().count("review the application for Physician Coach") == count

@@ -5,36 +5,16 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from credentials import certificates, selectors, services
+from credentials import certificates, services
 from credentials.engine import format_date
-from credentials.models import Award
+from credentials.models import display_verification_code
 from credentials.tasks import award_certificate_render
+from tests.credentials.awarding import approve
 from tests.credentials.eligible import make_acc_eligible
 from tests.factories.courses import make_programme
 from tests.factories.people import make_mentor, make_programme_admin, make_trainee, make_trainer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin():
-    return make_programme_admin()
-
-
-def approve(trainee, admin):
-    application = services.application_submit(
-        trainee=trainee, pathway=selectors.pathway_by_code(code="acc")
-    )
-    for step in ("under_review", "approved"):
-        services.application_transition(application=application, to_status=step, actor=admin)
-    return Award.objects.get(application=application)
-
-
-@pytest.fixture
-def award(admin, django_capture_on_commit_callbacks):
-    trainee = make_acc_eligible(make_trainee(first_name="Ada", last_name="Lovelace"))
-    with django_capture_on_commit_callbacks(execute=True):
-        return approve(trainee, admin)
 
 
 def test_approval_renders_one_pdf_and_emails_the_holder(award):
@@ -81,9 +61,10 @@ def test_the_pdf_carries_name_credential_programme_and_verification_url(admin, m
     assert pdf.startswith(b"%PDF")
     html = next(part for part in html_parts if "<!doctype html>" in part)
     assert "Grace Hopper" in html
-    assert "Associate Certified Coach (ACC)" in html
+    assert "Physician Coach — Associate level, ICF ACC-aligned" in html
     assert "Clinician Coaching Diploma" in html
-    assert f"http://testserver/verify/{award.verification_code}/" in html
+    code = display_verification_code(award.verification_code)
+    assert f"http://testserver/verify/{code}/" in html
     assert 'src="data:image/png;base64,' in html
 
 
@@ -124,7 +105,7 @@ def test_verify_shows_a_valid_award_and_nothing_private(client, award):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ada Lovelace" in html
-    assert "Associate Certified Coach (ACC)" in html
+    assert "Physician Coach — Associate level, ICF ACC-aligned" in html
     assert ">Valid<" in html
     assert award.trainee.email not in html
     assert "500" not in html  # the exam score

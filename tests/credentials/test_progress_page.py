@@ -104,7 +104,7 @@ def test_page_shows_requirement_cards_next_steps_and_no_apply_button_when_not_el
     client.force_login(trainee)
     response = client.get(reverse("credentials:progress"))
     html = response.content.decode()
-    assert "toward Associate Certified Coach (ACC)" in html  # default: lowest above "none"
+    assert "Associate level, ICF ACC-aligned" in html  # default: lowest above "none"
     assert "Not ready yet" in html
     assert "Coach-specific education" in html
     assert "0 of 60" in html
@@ -132,11 +132,11 @@ def test_eligible_trainee_sees_the_apply_button_and_the_default_pathway_follows_
     client.force_login(trainee)
     html = client.get(reverse("credentials:progress")).content.decode()
     assert "Ready to apply" in html
-    assert ">Apply for ACC</button>" in html
+    assert ">Apply for this award</button>" in html
     trainee.credential_held = "ACC"
     trainee.save(update_fields=["credential_held"])
     html = client.get(reverse("credentials:progress")).content.decode()
-    assert "toward Professional Certified Coach (PCC)" in html
+    assert "toward Physician Coach — Professional level, ICF PCC-aligned" in html
     assert "Apply for PCC" not in html
 
 
@@ -146,7 +146,7 @@ def test_the_switcher_shows_another_pathway_and_an_unknown_one_is_not_found(clie
     response = client.get(reverse("credentials:progress") + "?pathway=mcc")
     assert response.context["progress"].pathway.code == "mcc"
     assert "Prerequisite credential" in response.content.decode()
-    assert '<label for="pathway-choice">Credential</label>' in response.content.decode()
+    assert '<label for="pathway-choice">Award</label>' in response.content.decode()
     assert client.get(reverse("credentials:progress") + "?pathway=xyz").status_code == 404
 
 

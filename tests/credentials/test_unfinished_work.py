@@ -40,14 +40,16 @@ def award_without_pdf(admin, *, issued_minutes_ago: int) -> Award:
 def test_the_selector_finds_awards_left_without_their_pdf(admin):
     overdue = award_without_pdf(admin, issued_minutes_ago=6)
     award_without_pdf(admin, issued_minutes_ago=1)  # its render may still be on its way
-    revoked = award_without_pdf(admin, issued_minutes_ago=30)
-    services.award_revoke(award=revoked, actor=admin, reason="Issued by mistake.")
     rendered = award_without_pdf(admin, issued_minutes_ago=30)
     services.award_certificate_attach(award_id=rendered.pk)
+    # Revoking drops the unstamped PDF: the stamped one is owed like any other.
+    revoked = award_without_pdf(admin, issued_minutes_ago=30)
+    services.award_certificate_attach(award_id=revoked.pk)
+    services.award_revoke(award=revoked, actor=admin, reason="Issued by mistake.")
 
     found = selectors.awards_without_certificate(issued_before=minutes_ago(5))
 
-    assert list(found) == [overdue]
+    assert list(found) == [overdue, revoked]
 
 
 def test_the_sweep_renders_an_overdue_certificate_once(admin, django_capture_on_commit_callbacks):

@@ -179,11 +179,11 @@ def test_trainee_applies_admin_approves_certificate_downloads_and_verifies(
     sign_in(web, trainee.email)
     web.goto("/progress/")
     expect(web.page.get_by_role("heading", name="Ready to apply")).to_be_visible()
-    web.page.get_by_role("button", name="Apply for ACC").click()
+    web.page.get_by_role("button", name="Apply for this award").click()
     web.page.wait_for_url(re.compile(r"/progress/\?pathway=acc"))
     web.check()
-    expect(web.page.get_by_role("status")).to_contain_text("Your application for ACC is in")
-    expect(web.page.get_by_role("button", name="Apply for ACC")).to_have_count(0)
+    expect(web.page.get_by_role("status")).to_contain_text("ICF ACC-aligned award is in")
+    expect(web.page.get_by_role("button", name="Apply for this award")).to_have_count(0)
 
     with someone_else(browser, live_server) as reviewer:
         sign_in(reviewer, admin.email)
@@ -201,7 +201,7 @@ def test_trainee_applies_admin_approves_certificate_downloads_and_verifies(
 
     # Celery runs eagerly in tests, so the certificate was drawn when the approval committed.
     web.goto("/progress/?pathway=acc")
-    expect(web.page.locator("main")).to_contain_text("ACC awarded on")
+    expect(web.page.locator("main")).to_contain_text("ICF ACC-aligned, awarded on")
     with web.page.expect_download() as download_info:
         web.page.get_by_role("link", name="Download certificate").click()
     certificate = Path(download_info.value.path())

@@ -80,7 +80,7 @@ def test_trainee_sees_progress_next_module_hours_and_activity(client):
     assert '<progress value="1" max="3"' in body
     assert "1 of 3 modules done (33%)" in body
     assert f'href="{second.url}">Continue: Module 2' in body
-    assert '<p class="stat">2.5</p><p class="stat-label">education hours earned' in body
+    assert '<p class="stat">2.5</p><p class="stat-label">Education hours in this programme' in body
     assert "Completed Module 1" in body
     assert "Enrolled in Resilience Coaching" in body
     assert "My cohorts" not in body
