@@ -427,3 +427,6 @@ class AwardAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+from credentials.cme import admin as cme_admin  # noqa: E402, F401 (registers the CME admin)

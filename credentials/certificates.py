@@ -46,11 +46,20 @@ def credential_title(pathway) -> str:
     return f"{pathway.name} ({pathway.level})"
 
 
+def pdf_from_templates(*, template: str, stylesheet: str, context: dict) -> bytes:
+    """Render an HTML template and its stylesheet template to PDF, fetching nothing."""
+    fetcher = local_only_url_fetcher()
+    css = CSS(string=render_to_string(stylesheet), url_fetcher=fetcher)
+    html = render_to_string(template, context)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css])
+
+
 def award_certificate_pdf(*, award: Award) -> bytes:
     url = verification_url(award.verification_code)
-    html = render_to_string(
-        TEMPLATE,
-        {
+    return pdf_from_templates(
+        template=TEMPLATE,
+        stylesheet=STYLESHEET,
+        context={
             "holder_name": award.trainee.get_full_name() or award.trainee.email,
             "credential": credential_title(award.pathway),
             "issued_on": format_date(award.issued_on),
@@ -61,6 +70,3 @@ def award_certificate_pdf(*, award: Award) -> bytes:
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
     )
-    fetcher = local_only_url_fetcher()
-    stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
