@@ -175,6 +175,10 @@ class Transcript:
     totals: dict[str, Decimal]  # credit type code → credits
     names: dict[str, str]  # credit type code → name
 
+    @property
+    def named_totals(self) -> list[tuple[str, Decimal]]:
+        return [(self.names[code], total) for code, total in self.totals.items()]
+
 
 def transcript_claims(*, learner: User, date_from: dt.date | None, date_to: dt.date | None):
     """The learner's claims completed in the range (either end may be open), newest first:
