@@ -184,8 +184,9 @@ class ActivityCredit(models.Model):
             ).count()
             if above:
                 problem = (
-                    f"{above} claim{'s' if above != 1 else ''} of this activity already exceed "
-                    "this maximum: correct them first."
+                    f"{above} claim{'s' if above != 1 else ''} of this activity already "
+                    f"exceed{'s' if above == 1 else ''} this maximum: correct "
+                    f"{'it' if above == 1 else 'them'} first."
                 )
         if problem:
             raise ValidationError({"max_credits": problem})

@@ -123,8 +123,8 @@ def test_lowering_a_maximum_below_stored_claims_is_an_error(physician):
         )
     )
     assert messages(report) == [
-        "row 2, column Max Credits: 1 claim of this activity already exceed this maximum: "
-        "correct them first."
+        "row 2, column Max Credits: 1 claim of this activity already exceeds this maximum: "
+        "correct it first."
     ]
 
 
