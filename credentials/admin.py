@@ -528,3 +528,6 @@ class EducationCertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from credentials.cme import admin as cme_admin  # noqa: E402, F401 (registers the CME admin)

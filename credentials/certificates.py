@@ -43,12 +43,23 @@ def qr_code_data_url(data: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _pdf(template: str, context: dict, *, code: str) -> bytes:
-    """Render a certificate template to PDF, with its verification URL, code and QR code."""
+def pdf_from_templates(*, template: str, stylesheet: str, context: dict) -> bytes:
+    """Render an HTML template and its stylesheet template to PDF, fetching nothing."""
+    fetcher = local_only_url_fetcher()
+    css = CSS(string=render_to_string(stylesheet), url_fetcher=fetcher)
+    html = render_to_string(template, context)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css])
+
+
+def certificate_pdf(
+    *, template: str, context: dict, code: str, stylesheet: str = STYLESHEET
+) -> bytes:
+    """A certificate as PDF, with its verification URL, code and QR code."""
     url = verification_url(code)
-    html = render_to_string(
-        template,
-        {
+    return pdf_from_templates(
+        template=template,
+        stylesheet=stylesheet,
+        context={
             **context,
             "verification_url": url,
             "verification_code": display_verification_code(code),
@@ -56,15 +67,12 @@ def _pdf(template: str, context: dict, *, code: str) -> bytes:
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
     )
-    fetcher = local_only_url_fetcher()
-    stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
 
 
 def education_certificate_pdf(*, certificate: EducationCertificate) -> bytes:
-    return _pdf(
-        EDUCATION_TEMPLATE,
-        {
+    return certificate_pdf(
+        template=EDUCATION_TEMPLATE,
+        context={
             "holder_name": certificate.holder_name,
             "programme_title": certificate.programme_title,
             "accreditation_line": certificate.accreditation_line,
@@ -79,9 +87,9 @@ def education_certificate_pdf(*, certificate: EducationCertificate) -> bytes:
 
 
 def award_certificate_pdf(*, award: Award) -> bytes:
-    return _pdf(
-        TEMPLATE,
-        {
+    return certificate_pdf(
+        template=TEMPLATE,
+        context={
             "holder_name": award.holder_name,
             "award_title": award.title,
             "icf_credential": award.pathway.icf_credential,

@@ -694,6 +694,8 @@ class ImportKind(models.TextChoices):
     COACHING_LOG = "coaching_log", "Coaching log"
     MENTOR_SESSIONS = "mentor_sessions", "Mentor sessions"
     ASSESSMENTS = "assessments", "Assessments"
+    CME_ACTIVITIES = "cme_activities", "CME activities"
+    CME_CREDITS = "cme_credits", "CME credits"
 
 
 class ImportJobStatus(models.TextChoices):
@@ -755,3 +757,7 @@ class EligibilityNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} eligible for {self.pathway.level} on {self.as_of:%Y-%m-%d}"
+
+
+# CME rows live in their own module; importing them here makes them the credentials app's.
+from credentials.cme.models import *  # noqa: E402, F403

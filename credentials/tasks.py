@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import connection, connections
 
 from credentials import imports, services
+from credentials.cme.tasks import cme_certificate_render  # noqa: F401 (the worker finds it here)
 from credentials.models import ImportJob
 
 logger = logging.getLogger(__name__)

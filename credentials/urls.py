@@ -1,5 +1,6 @@
 """URLs of the credentials app; each area's views module holds its own `urlpatterns`."""
 
+from credentials.cme import views as cme
 from credentials.views import awards, imports, mentoring, progress, records
 
 app_name = "credentials"
@@ -9,4 +10,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *progress.urlpatterns,
     *awards.urlpatterns,
+    *cme.urlpatterns,
 ]

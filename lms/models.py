@@ -1,12 +1,20 @@
 """People: the custom user model. Email is the login."""
 
+import calendar
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from lms.validators import validate_no_control_characters, validate_npi, validate_time_zone
+from lms.validators import (
+    birth_month_day_problem,
+    validate_no_control_characters,
+    validate_npi,
+    validate_state_code,
+    validate_time_zone,
+)
 
 
 class Profession(models.TextChoices):
@@ -78,6 +86,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_npi],
         help_text="US National Provider Identifier (10 digits). Optional.",
     )
+    # CME identifiers, for ACCME PARS reporting of physicians (DESIGN §2): no birth year.
+    licence_number = models.CharField("licence number", max_length=40, blank=True)
+    licence_state = models.CharField(
+        "licence state",
+        max_length=2,
+        blank=True,
+        validators=[validate_state_code],
+        help_text="The two-letter code of the state that issued the licence, such as CA.",
+    )
+    board_id = models.CharField("certifying-board id", max_length=40, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    pars_consent = models.BooleanField(
+        "PARS consent",
+        default=False,
+        help_text="The person allows their CME completions to be reported to ACCME PARS.",
+    )
+    pars_consent_changed_at = models.DateTimeField(
+        "PARS consent given or withdrawn at", null=True, blank=True
+    )
     training_start = models.DateField(
         null=True,
         blank=True,
@@ -112,6 +140,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.licence_state = self.licence_state.strip().upper()
+        problem = birth_month_day_problem(self.birth_month, self.birth_day)
+        if problem:
+            raise ValidationError({"birth_day": problem})
 
     def save(self, *args, **kwargs):
         # is_staff is derived, never chosen: whatever screen, import or shell writes the user,
@@ -132,6 +164,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.pk is not None and (
             self.groups.filter(name=Role.PROGRAMME_ADMIN.value).exists()
         )
+
+    @property
+    def birthday(self) -> str:
+        """'9 March' (no year, as PARS reports it); '' when not given."""
+        if self.birth_month is None or self.birth_day is None:
+            return ""
+        return f"{self.birth_day} {calendar.month_name[self.birth_month]}"
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

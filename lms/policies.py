@@ -107,6 +107,12 @@ def can_run_imports(user: User) -> bool:
     return is_programme_admin(user)
 
 
+def can_manage_cme(user: User) -> bool:
+    """The CME office: activities, completions of activities outside the LMS, corrections of
+    claims, every learner's CME certificates and transcripts."""
+    return is_programme_admin(user)
+
+
 def sees_every_trainee(user: User) -> bool:
     """Every trainee's progress, certificates and cohorts, not only those of their own cohorts."""
     return is_programme_admin(user)

@@ -63,6 +63,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "credentials.change_award",
         "credentials.add_importjob",
         "credentials.view_importjob",
+        # CME: the CME office's activities, completions and corrections of claims.
+        "credentials.view_credittype",
+        "credentials.change_credittype",
+        *(
+            f"credentials.{action}_{model}"
+            for model in ("cmeactivity", "activitycredit", "evaluationquestion")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "credentials.add_cmecompletion",
+        "credentials.view_cmecompletion",
+        "credentials.view_cmeclaim",
+        "credentials.change_cmeclaim",
+        "credentials.view_cmeclaimcorrection",
     ],
 }
 

@@ -70,3 +70,26 @@ def validate_no_control_characters(value: str) -> None:
             "control characters.",
             code="control_characters",
         )
+
+
+def validate_state_code(value: str) -> None:
+    if not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationError(
+            "Give the state as its two-letter code, such as CA or NY.", code="state_code"
+        )
+
+
+def birth_month_day_problem(month: int | None, day: int | None) -> str:
+    """Why a birth month and day are not a real date of the year; '' when they are (or both
+    are empty). 29 February is a real birthday."""
+    if month is None and day is None:
+        return ""
+    if month is None or day is None:
+        return "Give both the birth month and the birth day, or neither."
+    if not 1 <= month <= 12:
+        return "The birth month is a number from 1 to 12."
+    try:
+        date(2000, month, day)  # a leap year, so that 29 February passes
+    except ValueError:
+        return f"Month {month} has no day {day}."
+    return ""

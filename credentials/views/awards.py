@@ -15,6 +15,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from credentials import selectors, services
+from credentials.cme import selectors as cme_selectors
+from credentials.cme.certificates import certificate_context
 from credentials.engine import format_date
 from credentials.models import ApplicationStatus
 from credentials.views.progress import render_progress
@@ -185,6 +187,8 @@ def programme_education_certificate(request, programme_id: int):
 @require_GET
 def verify(request, code: str):
     award = selectors.award_by_code(code=code)
+    if award is None and (claim := cme_selectors.claim_by_code(code=code)) is not None:
+        return render(request, "credentials/cme/verify.html", certificate_context(claim=claim))
     if award is None:
         certificate = selectors.education_certificate_by_code(code=code)
         if certificate is not None:
