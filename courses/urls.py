@@ -1,6 +1,7 @@
 from django.urls import path
 
 from courses import views
+from courses.grading.urls import urlpatterns as grading_urlpatterns
 
 app_name = "courses"
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
         name="trainer_trainee",
     ),
     path("trainer/sessions/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    *grading_urlpatterns,
 ]

@@ -6,7 +6,7 @@ Used by a data migration, so it takes the historical models as arguments.
 ICF_RUBRIC = "ICF core competencies (performance evaluation)"
 REFLECTIVE_RUBRIC = "Reflective writing"
 
-# Competencies 3–8: observable markers. 1 and 2 are judged across the whole session.
+# Competencies 3 to 8: observable markers. 1 and 2 are judged across the whole session.
 ICF_MARKERS = {
     3: [
         "Works with the client to say what they want to get from this session.",
