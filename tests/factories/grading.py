@@ -1,11 +1,8 @@
 """Graded assignments, recordings and transcripts for grading tests (and the demo's shapes)."""
 
-import io
-import struct
-import wave
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from courses.grading.demo import wav_bytes
 from courses.grading.models import Rubric
 from courses.grading.seed import ICF_RUBRIC, REFLECTIVE_RUBRIC
 from courses.models import ModulePage
@@ -18,17 +15,6 @@ def icf_rubric() -> Rubric:
 
 def reflective_rubric() -> Rubric:
     return Rubric.objects.get(name=REFLECTIVE_RUBRIC)
-
-
-def wav_bytes(*, seconds: int, rate: int = 1000) -> bytes:
-    """A silent 8-bit mono WAV of `seconds`: tiny at a very low sample rate."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as audio:
-        audio.setnchannels(1)
-        audio.setsampwidth(1)
-        audio.setframerate(rate)
-        audio.writeframes(struct.pack("B", 128) * (seconds * rate))
-    return buffer.getvalue()
 
 
 def recording(*, minutes: float = 25, name: str = "session.wav") -> SimpleUploadedFile:

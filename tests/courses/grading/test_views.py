@@ -168,3 +168,37 @@ def test_module_page_links_to_assignment_instead_of_mark_done(client, setup, tra
     assert reverse("courses:assignment", args=[module.pk, "rec"]) in page
     assert reverse("courses:quiz", args=[module.pk, "quiz"]) in page
     assert reverse("courses:block_done", args=[module.pk, "rec"]) not in page
+
+
+def test_trainer_dashboard_starts_with_the_queue(client, setup, trainee):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    module, assessor, _ = setup
+    submission = _submit(trainee, module)
+    Submission.objects.filter(pk=submission.pk).update(
+        submitted_at=timezone.now() - timedelta(days=8)
+    )
+    client.force_login(assessor)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1</strong> submission waits" in page
+    assert "1 overdue" in page
+    assert page.index("grading-title") < page.index("registers-title")
+
+
+def test_demo_has_a_recording_waiting_for_the_demo_trainer(client):
+    from courses.grading.demo import DEMO_BLOCK_ID
+    from lms.demo import demo_seed
+    from lms.models import User
+
+    demo_seed()
+    demo_seed()  # idempotent
+    submission = Submission.objects.get(block_id=DEMO_BLOCK_ID)
+    version = submission.versions.get()
+    assert version.duration_seconds == 21 * 60
+    assert len(version.transcript_lines) == 15
+    trainer = User.objects.get(email="trainer@demo.coach")
+    assert submission.assessor == trainer
+    client.force_login(trainer)
+    assert submission.title in client.get(reverse("courses:grading_queue")).content.decode()
