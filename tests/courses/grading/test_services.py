@@ -209,11 +209,22 @@ def test_pass_completes_block_counts_once_and_refuses_resubmission(setup, traine
     assert passed_again.replaces.replaces == grade
 
 
-def test_same_recording_never_counts_twice_db():
-    from django.db import IntegrityError
+def test_same_recording_never_counts_twice_in_the_database(setup, trainee):
+    from django.db import IntegrityError, transaction
 
-    assert EvaluationCredit._meta.constraints[0].fields == ("trainee", "recording_sha256")
-    assert IntegrityError
+    module, assessor = setup
+    submission = _pass(trainee, module, assessor)
+    credit = EvaluationCredit.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationCredit.objects.create(
+            trainee=trainee,
+            recording_sha256=credit.recording_sha256,
+            submission=submission,
+            level="PCC",
+            assessment_result=AssessmentResult.objects.create(
+                trainee=trainee, kind="performance_evaluation", date="2026-01-02", passed=True
+            ),
+        )
 
 
 def test_concurrent_decisions_one_wins(setup, trainee):
@@ -296,3 +307,54 @@ def test_written_assignment_needs_an_answer(setup, trainee):
         trainee=trainee, module=module, block_id="essay", text="My reflection."
     )
     assert submission.level_assessed == "none"
+
+
+def test_illegal_moves_are_refused_clearly(setup, trainee):
+    module, assessor = setup
+    submission = _pass(trainee, module, assessor)
+    with pytest.raises(ValidationError, match="“passed”, so it cannot become “in review”"):
+        services.submission_claim(submission=submission, assessor=assessor)
+    assert submission.events.count() == 4
+
+
+def test_attempt_numbers_are_unique_in_the_database(setup, trainee):
+    from django.db import IntegrityError, transaction
+
+    module, _ = setup
+    services.quiz_attempt_submit(trainee=trainee, module=module, block_id="quiz", answers=[0, 1])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuizAttempt.objects.create(
+            trainee=trainee,
+            module=module,
+            block_id="quiz",
+            number=1,
+            score_percent=0,
+            passed=False,
+        )
+
+
+def _pass(trainee, module, assessor):
+    submission = submit_recording(trainee, module)
+    services.submission_claim(submission=submission, assessor=assessor)
+    observe_half_of_each_competency(submission, assessor)
+    services.grade_record(
+        submission=submission, assessor=assessor, decision="passed", **full_scores(submission)
+    )
+    return submission
+
+
+def test_module_completes_once_the_work_has_passed(setup, trainee):
+    module, assessor = setup
+    _pass(trainee, module, assessor)
+    services.quiz_attempt_submit(trainee=trainee, module=module, block_id="quiz", answers=[1, 0])
+    essay = services.submission_submit(
+        trainee=trainee, module=module, block_id="essay", text="My reflection."
+    )
+    with pytest.raises(ValidationError, match="Get your assignment passed"):
+        module_complete(trainee=trainee, module=module)
+    services.submission_claim(submission=essay, assessor=assessor)
+    services.grade_record(
+        submission=essay, assessor=assessor, decision="passed", **full_scores(essay)
+    )
+    completion = module_complete(trainee=trainee, module=module)
+    assert completion.education_hours == module.education_hours
