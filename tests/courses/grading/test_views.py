@@ -202,3 +202,32 @@ def test_demo_has_a_recording_waiting_for_the_demo_trainer(client):
     assert submission.assessor == trainer
     client.force_login(trainer)
     assert submission.title in client.get(reverse("courses:grading_queue")).content.decode()
+
+
+def test_changing_a_grade_keeps_the_old_one_and_the_reason(client, setup, trainee):
+    module, assessor, _ = setup
+    essay = services.submission_submit(
+        trainee=trainee, module=module, block_id="essay", text="My reflection."
+    )
+    services.submission_claim(submission=essay, assessor=assessor)
+    levels = {f"level_{c.pk}": "meets" for c in essay.rubric.criteria.all()}
+    client.force_login(assessor)
+    url = reverse("courses:grading_grade", args=[essay.pk])
+    assert (
+        client.post(url, {**levels, "overall_feedback": "Good.", "decision": "passed"}).status_code
+        == 302
+    )
+    page = client.get(url).content.decode()
+    assert "Change the grade" in page
+    low = {key: "not_yet" for key in levels}
+    refused = client.post(url, {**low, "overall_feedback": "Thin.", "decision": "failed"})
+    assert refused.status_code == 400
+    assert "Say why the grade is changed." in refused.content.decode()
+    changed = client.post(
+        url, {**low, "overall_feedback": "Thin.", "decision": "failed", "reason": "Copied text."}
+    )
+    assert changed.status_code == 302
+    client.force_login(trainee)
+    feedback = client.get(reverse("courses:assignment", args=[module.pk, "essay"])).content.decode()
+    assert "Replaced by a later grade." in feedback
+    assert "Copied text." in feedback and "Good." in feedback
