@@ -20,7 +20,7 @@ from courses.grading.models import (
 from courses.models import Cohort, ModulePage
 from credentials.models import MentorSession
 from lms import policies
-from lms.models import User
+from lms.models import CREDENTIAL_RANK, User
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def gradable_submissions(*, user: User) -> QuerySet[Submission]:
     queryset = Submission.objects.all()
     if not policies.is_programme_admin(user):
         queryset = queryset.filter(cohort__trainers=user)
-    rank = policies.CREDENTIAL_RANK
+    rank = CREDENTIAL_RANK
     held = rank.get(user.credential_held, 0)
     too_high = [level for level, value in rank.items() if value > held]
     mentees = MentorSession.objects.filter(mentor=user).values("trainee_id")
