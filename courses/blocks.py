@@ -6,9 +6,11 @@ journal entry for it. The activity block is the extension point for later work (
 quizzes): new kinds are added to ActivityKind.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class ActivityKind(models.TextChoices):
@@ -69,6 +71,82 @@ class ActivityBlock(blocks.StructBlock):
         template = "courses/blocks/activity.html"
 
 
+class AnswerForm(models.TextChoices):
+    TEXT = "text", "Written answer"
+    FILE = "file", "Document (PDF, Word or text file)"
+    EITHER = "either", "Written answer or document"
+
+
+class WrittenAssignmentBlock(blocks.StructBlock):
+    """Graded against a rubric; the module is complete once the work has passed."""
+
+    title = blocks.CharBlock(max_length=200)
+    instructions = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link"])
+    answer = blocks.ChoiceBlock(choices=AnswerForm.choices, default=AnswerForm.EITHER)
+    rubric = SnippetChooserBlock("courses.Rubric")
+    required = blocks.BooleanBlock(required=False, default=True)
+
+    class Meta:
+        icon = "doc-full-inverse"
+        template = "courses/blocks/graded.html"
+
+
+class RecordedSessionBlock(blocks.StructBlock):
+    """A performance evaluation: a recorded coaching session with its transcript."""
+
+    title = blocks.CharBlock(max_length=200)
+    instructions = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link"])
+    level = blocks.ChoiceBlock(
+        choices=[("ACC", "ACC"), ("PCC", "PCC"), ("MCC", "MCC")], default="PCC"
+    )
+    min_minutes = blocks.IntegerBlock(default=20, min_value=1, max_value=240)
+    max_minutes = blocks.IntegerBlock(default=60, min_value=1, max_value=240)
+    rubric = SnippetChooserBlock("courses.Rubric")
+    required = blocks.BooleanBlock(required=False, default=True)
+
+    class Meta:
+        icon = "media"
+        template = "courses/blocks/graded.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["min_minutes"] > value["max_minutes"]:
+            raise blocks.StructBlockValidationError(
+                {"max_minutes": ValidationError("Must be at least the shortest length.")}
+            )
+        return value
+
+
+class QuizQuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(max_length=500)
+    choices = blocks.ListBlock(blocks.CharBlock(max_length=300), min_num=2)
+    correct = blocks.IntegerBlock(
+        min_value=1, help_text="The number of the right choice (1 = first)."
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["correct"] > len(value["choices"]):
+            raise blocks.StructBlockValidationError(
+                {"correct": ValidationError("There is no choice with that number.")}
+            )
+        return value
+
+
+class QuizBlock(blocks.StructBlock):
+    """A knowledge check, graded automatically."""
+
+    title = blocks.CharBlock(max_length=200)
+    pass_mark = blocks.IntegerBlock(default=80, min_value=0, max_value=100, help_text="Percent.")
+    max_attempts = blocks.IntegerBlock(default=3, min_value=1, max_value=20)
+    questions = blocks.ListBlock(QuizQuestionBlock(), min_num=1)
+    required = blocks.BooleanBlock(required=False, default=True)
+
+    class Meta:
+        icon = "help"
+        template = "courses/blocks/graded.html"
+
+
 class ModuleBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote"],
@@ -79,6 +157,13 @@ class ModuleBodyBlock(blocks.StreamBlock):
     reflection_prompt = ReflectionPromptBlock()
     key_points = KeyPointsBlock()
     activity = ActivityBlock()
+    written_assignment = WrittenAssignmentBlock()
+    recorded_session = RecordedSessionBlock()
+    quiz = QuizBlock()
 
 
-COMPLETABLE_BLOCK_TYPES = frozenset({"video", "resource", "reflection_prompt", "activity"})
+# Done only when the work has passed (courses.grading), never by "mark as done".
+GRADED_BLOCK_TYPES = frozenset({"written_assignment", "recorded_session", "quiz"})
+COMPLETABLE_BLOCK_TYPES = (
+    frozenset({"video", "resource", "reflection_prompt", "activity"}) | GRADED_BLOCK_TYPES
+)

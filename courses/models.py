@@ -358,3 +358,8 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Assignments, submissions and grading live in their own sub-package; imported here so that
+# the app registry sees their models.
+from courses.grading.models import *  # noqa: E402, F403

@@ -15,6 +15,9 @@ BLOCK_LABELS = {
     "resource": "Read the resource",
     "reflection_prompt": "Write your reflection",
     "activity": "Do the activity",
+    "written_assignment": "Get your assignment passed",
+    "recorded_session": "Get your performance evaluation passed",
+    "quiz": "Pass the quiz",
 }
 
 

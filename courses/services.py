@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from courses import rules, selectors
+from courses.blocks import GRADED_BLOCK_TYPES
 from courses.models import (
     Attendance,
     BlockProgress,
@@ -76,6 +77,11 @@ def _block_progress_record(*, trainee: User, module: ModulePage, block_id: str) 
     return progress
 
 
+def graded_block_passed(*, trainee: User, module: ModulePage, block_id: str) -> BlockProgress:
+    """A graded block's work has passed (courses.grading): the block counts as done."""
+    return _block_progress_record(trainee=trainee, module=module, block_id=block_id)
+
+
 @transaction.atomic
 def enrolment_create(
     *, trainee: User, programme: ProgrammePage, invitation_code: str | None = None
@@ -115,6 +121,8 @@ def block_mark_done(*, trainee: User, module: ModulePage, block_id: str) -> Bloc
         raise ValidationError("This part of the module has nothing to mark as done.")
     if spec.block_type == "reflection_prompt":
         raise ValidationError("Save a reflection in your journal to complete this prompt.")
+    if spec.block_type in GRADED_BLOCK_TYPES:
+        raise ValidationError("This part is done once your work has passed.")
     _enrolment_for_module(trainee=trainee, module=module)
     return _block_progress_record(trainee=trainee, module=module, block_id=block_id)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from courses import views
+from courses.grading.urls import urlpatterns as grading_urlpatterns
 
 app_name = "courses"
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
         name="trainer_trainee",
     ),
     path("trainer/sessions/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    *grading_urlpatterns,
 ]

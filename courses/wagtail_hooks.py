@@ -32,3 +32,6 @@ class LiveSessionViewSet(SnippetViewSet):
 
 register_snippet(CohortViewSet)
 register_snippet(LiveSessionViewSet)
+
+# Rubrics (courses.grading) register their own snippet.
+from courses.grading import wagtail_hooks as _grading_hooks  # noqa: E402, F401

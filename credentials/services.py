@@ -634,6 +634,29 @@ def assessment_result_record(
     return result
 
 
+@transaction.atomic
+def performance_evaluation_result_record(
+    *, trainee: User, date: dt.date, passed: bool, assessor: User, result=None
+) -> AssessmentResult:
+    """A performance evaluation graded in the school (courses.grading), which has checked that
+    `assessor` may grade it; `result` is corrected when a regrade changes the outcome."""
+    if result is None:
+        result = AssessmentResult(trainee=trainee, kind=AssessmentKind.PERFORMANCE_EVALUATION)
+    result.date = date
+    result.passed = passed
+    result.recorded_by = assessor
+    result.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            result.save()
+    except IntegrityError:
+        raise ValidationError(
+            "This trainee already has a performance evaluation result recorded today; "
+            "record this pass tomorrow."
+        ) from None
+    return result
+
+
 # --- Imports: upserts used by credentials.imports (import_records, admin and web imports) ----
 
 IMPORT_NOTE = "Imported from a file."

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from courses import selectors
+from courses.grading import selectors as grading_selectors
 from credentials import selectors as credential_selectors
 from lms import policies
 from lms.models import Role
@@ -20,6 +21,7 @@ def dashboard(request):
     is_programme_admin = policies.can_review_applications(user)
     context = {
         "trainee_view": selectors.trainee_dashboard(trainee=user) if is_trainee else None,
+        "grading_summary": (grading_selectors.queue_summary(user=user) if is_trainer else None),
         "trainer_cohorts": selectors.cohorts_for_trainer(trainer=user) if is_trainer else None,
         "registers_to_take": selectors.registers_to_take(trainer=user) if is_trainer else None,
         "sessions_to_confirm": (

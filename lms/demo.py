@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 
 from courses import services as course_services
+from courses.grading.demo import grading_demo_seed
 from courses.models import (
     Cohort,
     CoursePage,
@@ -588,6 +589,7 @@ def demo_seed() -> list[DemoLogin]:
             _progress(trainee, cohort, modules, trainer, sessions, done)
     demo_records_seed(users=users)
     cme_demo_seed(module=modules[0], physician=users["trainee@demo.coach"])
+    grading_demo_seed(programme=programme, trainee=users["trainee@demo.coach"])
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")
         for role, email, first, last, *_ in PEOPLE

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from lms.models import Role, User
+from lms.models import CREDENTIAL_RANK, Role, User
 
 # Groups that give no back-office rights, so a programme admin may hand them out.
 PLAIN_ROLE_NAMES = frozenset({Role.TRAINEE.value, Role.TRAINER.value, Role.MENTOR.value})
@@ -135,3 +135,24 @@ def found_or_404(row, message: str):
     if row is None:
         raise Http404(message)
     return row
+
+
+# Grading ------------------------------------------------------------------------------------
+
+
+def holds_credential_for(user: User, level: str) -> bool:
+    """A credential at or above `level` (ACC/PCC/MCC); "none" asks for nothing."""
+    return CREDENTIAL_RANK.get(user.credential_held, 0) >= CREDENTIAL_RANK.get(level, 0)
+
+
+def may_grade(
+    user: User, *, trains_cohort: bool, level_assessed: str, mentors_trainee: bool
+) -> bool:
+    """Trainers grade their own cohorts' work (programme admins anyone's). A performance
+    evaluation also needs a credential at or above the level assessed, and never the trainee's
+    own mentor: the one who coaches is not the one who signs off."""
+    if not (is_programme_admin(user) or (user.has_role(Role.TRAINER) and trains_cohort)):
+        return False
+    if level_assessed and level_assessed != "none":
+        return holds_credential_for(user, level_assessed) and not mentors_trainee
+    return True

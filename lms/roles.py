@@ -47,6 +47,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "courses.change_attendance",
         "courses.view_attendance",
         "courses.view_modulecompletion",
+        "courses.add_rubric",
+        "courses.change_rubric",
+        "courses.delete_rubric",
+        "courses.view_rubric",
         # Credentials: coaching logs stay out of the back office (client data is confidential).
         "credentials.view_pathway",
         "credentials.change_pathway",
@@ -91,9 +95,12 @@ def sync_role_groups(apps, schema_editor=None) -> None:
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    # An earlier migration runs before later apps' tables exist; the migration that adds an
-    # app's permissions to this table depends on that app and syncs again.
-    migrated_labels = {app_config.label for app_config in apps.get_app_configs()}
+    # An earlier migration runs before later apps' (or models') tables exist; the migration
+    # that adds their permissions to this table depends on them and syncs again.
+    migrated_models = {
+        (model._meta.app_label, model._meta.model_name) for model in apps.get_models()
+    }
+    migrated_labels = {app_label for app_label, _ in migrated_models}
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
         permissions = []
@@ -103,7 +110,8 @@ def sync_role_groups(apps, schema_editor=None) -> None:
                 content_type__app_label=app_label, codename=codename
             ).first()
             if permission is None:
-                if app_label in migrated_labels:
+                model_name = codename.split("_", 1)[-1]
+                if app_label in migrated_labels and (app_label, model_name) in migrated_models:
                     raise LookupError(f"Role {role.value}: no permission {name}.")
                 continue
             permissions.append(permission)

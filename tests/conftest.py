@@ -46,6 +46,7 @@ def _fresh_cache():
 def _media_root(settings, tmp_path):
     # Uploaded files go to a per-test folder, never into the project.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 @pytest.fixture

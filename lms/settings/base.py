@@ -145,6 +145,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Submissions (recordings, transcripts, documents): never under MEDIA_ROOT, never given a public
+# address; courses.grading serves them through a permission check and short-lived signed links.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+GRADING_MAX_RECORDING_BYTES = env.int("GRADING_MAX_RECORDING_BYTES", default=500 * 1024 * 1024)
+GRADING_MAX_DOCUMENT_BYTES = env.int("GRADING_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+GRADING_TURNAROUND_DAYS = env.int("GRADING_TURNAROUND_DAYS", default=7)
+GRADING_LINK_SECONDS = 10 * 60
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

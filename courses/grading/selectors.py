@@ -1,0 +1,238 @@
+"""Reads of grading: assignments as configured in module pages, who may grade what, the
+grading queue and what a trainee sees of their own work."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from courses.grading import rules
+from courses.grading.models import (
+    WAITING_STATUSES,
+    Grade,
+    QuizAttempt,
+    Rubric,
+    Submission,
+    SubmissionStatus,
+)
+from courses.models import Cohort, ModulePage
+from credentials.models import MentorSession
+from lms import policies
+from lms.models import CREDENTIAL_RANK, User
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A graded block of a module page, as its author configured it."""
+
+    module: ModulePage
+    block_id: str
+    block_type: str
+    title: str
+    rubric: Rubric | None = None
+    instructions: object = ""
+    answer: str = "either"
+    level: str = "none"
+    min_minutes: int = 20
+    max_minutes: int = 60
+    pass_mark: int = 80
+    max_attempts: int = 3
+    questions: list = field(default_factory=list)
+
+    @property
+    def correct_answers(self) -> list[int]:
+        return [question["correct"] - 1 for question in self.questions]
+
+
+def assignment_of(*, module: ModulePage, block_id: str) -> Assignment | None:
+    for child in module.body:
+        if child.id != block_id:
+            continue
+        if child.block_type not in ("written_assignment", "recorded_session", "quiz"):
+            return None
+        value = child.value
+        common = {"module": module, "block_id": block_id, "block_type": child.block_type}
+        if child.block_type == "quiz":
+            return Assignment(
+                **common,
+                title=value["title"],
+                pass_mark=value["pass_mark"],
+                max_attempts=value["max_attempts"],
+                questions=[
+                    {
+                        "question": q["question"],
+                        "choices": list(q["choices"]),
+                        "correct": q["correct"],
+                    }
+                    for q in value["questions"]
+                ],
+            )
+        extra = (
+            {
+                "level": value["level"],
+                "min_minutes": value["min_minutes"],
+                "max_minutes": value["max_minutes"],
+            }
+            if child.block_type == "recorded_session"
+            else {"answer": value["answer"]}
+        )
+        return Assignment(
+            **common,
+            title=value["title"],
+            rubric=value["rubric"],
+            instructions=value["instructions"],
+            **extra,
+        )
+    return None
+
+
+def mentors(*, mentor: User, trainee: User) -> bool:
+    """Whether `mentor` has mentored `trainee` (any logged session, confirmed or not)."""
+    return MentorSession.objects.filter(mentor=mentor, trainee=trainee).exists()
+
+
+def may_grade_submission(*, user: User, submission: Submission) -> bool:
+    trains = bool(submission.cohort_id) and submission.cohort.trainers.filter(pk=user.pk).exists()
+    return policies.may_grade(
+        user,
+        trains_cohort=trains,
+        level_assessed=submission.level_assessed,
+        mentors_trainee=submission.is_recording
+        and mentors(mentor=user, trainee=submission.trainee),
+    )
+
+
+def may_see_files(*, user: User, submission: Submission) -> bool:
+    """The trainee who sent them, whoever may grade them, and programme admins."""
+    return (
+        submission.trainee_id == user.pk
+        or policies.is_programme_admin(user)
+        or may_grade_submission(user=user, submission=submission)
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    programme: int | None = None
+    cohort: int | None = None
+    block_id: str = ""
+    status: str = ""
+    older_than_days: int | None = None
+
+
+def gradable_submissions(*, user: User) -> QuerySet[Submission]:
+    """Submissions `user` may grade: their cohorts' (everyone's for programme admins); for
+    performance evaluations only at or below their credential and never their mentees'."""
+    queryset = Submission.objects.all()
+    if not policies.is_programme_admin(user):
+        queryset = queryset.filter(cohort__trainers=user)
+    rank = CREDENTIAL_RANK
+    held = rank.get(user.credential_held, 0)
+    too_high = [level for level, value in rank.items() if value > held]
+    mentees = MentorSession.objects.filter(mentor=user).values("trainee_id")
+    return queryset.exclude(
+        Q(kind="recorded_session") & (Q(level_assessed__in=too_high) | Q(trainee_id__in=mentees))
+    )
+
+
+def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
+    """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
+    queryset = (
+        gradable_submissions(user=user)
+        .filter(status__in=WAITING_STATUSES)
+        .filter(Q(assessor__isnull=True) | Q(assessor=user))
+        .select_related("trainee", "cohort__programme", "assessor", "module")
+        .order_by("submitted_at", "pk")
+    )
+    if filters.cohort:
+        queryset = queryset.filter(cohort_id=filters.cohort)
+    if filters.programme:
+        queryset = queryset.filter(cohort__programme_id=filters.programme)
+    if filters.block_id:
+        queryset = queryset.filter(block_id=filters.block_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.older_than_days:
+        queryset = queryset.filter(
+            submitted_at__lte=timezone.now() - timedelta(days=filters.older_than_days)
+        )
+    now = timezone.now()
+    rows = list(queryset)
+    for row in rows:
+        row.overdue = rules.is_overdue(row.submitted_at, now, settings.GRADING_TURNAROUND_DAYS)
+    return rows
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    waiting: int
+    overdue: int
+    oldest: object
+
+
+def queue_summary(*, user: User) -> QueueSummary:
+    """For the trainer dashboard: how many wait, how many are overdue, the oldest."""
+    cutoff = timezone.now() - timedelta(days=settings.GRADING_TURNAROUND_DAYS)
+    totals = (
+        gradable_submissions(user=user)
+        .filter(status__in=WAITING_STATUSES)
+        .filter(Q(assessor__isnull=True) | Q(assessor=user))
+        .aggregate(
+            waiting=Count("pk", distinct=True),
+            overdue=Count("pk", filter=Q(submitted_at__lt=cutoff), distinct=True),
+            oldest=Min("submitted_at"),
+        )
+    )
+    return QueueSummary(totals["waiting"], totals["overdue"], totals["oldest"])
+
+
+def queue_filter_choices(*, user: User) -> dict:
+    cohorts = Cohort.objects.select_related("programme").order_by("programme__title", "name")
+    if not policies.is_programme_admin(user):
+        cohorts = cohorts.filter(trainers=user)
+    cohorts = list(cohorts)
+    programmes = {cohort.programme_id: cohort.programme.title for cohort in cohorts}
+    assignments = (
+        gradable_submissions(user=user)
+        .values("block_id")
+        .annotate(title=Max("title"))
+        .order_by("title")
+    )
+    return {
+        "cohorts": cohorts,
+        "programmes": sorted(programmes.items(), key=lambda item: item[1]),
+        "assignments": list(assignments),
+        "statuses": [(s.value, s.label) for s in SubmissionStatus if s in WAITING_STATUSES],
+    }
+
+
+def submission_for_grading(*, user: User, submission_id: int) -> Submission | None:
+    return (
+        gradable_submissions(user=user)
+        .select_related("trainee", "cohort", "rubric", "assessor", "module")
+        .filter(pk=submission_id)
+        .first()
+    )
+
+
+def submission_of_trainee(*, trainee: User, module: ModulePage, block_id: str):
+    return (
+        Submission.objects.filter(trainee=trainee, module=module, block_id=block_id)
+        .select_related("rubric")
+        .first()
+    )
+
+
+def released_grades(*, version) -> list[Grade]:
+    """The grades of a version, current last, with their scores and feedback."""
+    return list(
+        version.grades.select_related("assessor", "replaces")
+        .prefetch_related("scores__criterion", "competency_feedback")
+        .order_by("created_at", "pk")
+    )
+
+
+def quiz_attempts(*, trainee: User, module: ModulePage, block_id: str) -> list[QuizAttempt]:
+    return list(QuizAttempt.objects.filter(trainee=trainee, module=module, block_id=block_id))
