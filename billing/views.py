@@ -154,7 +154,7 @@ def stripe_webhook(request):
         return HttpResponse(f"Rejected: {error}", status=400, content_type="text/plain")
     try:
         with transaction.atomic():
-            row, created = stripe_event_record(event=event)
+            row, created = stripe_event_record(event=event, payload=payload)
             if created or row.processed_at is None:
                 transaction.on_commit(lambda: process_stripe_event.delay(row.pk), robust=True)
     except DatabaseError:

@@ -6,6 +6,7 @@ calls the idempotent order services, so replays, concurrent deliveries and any o
 (a refund before the completion) end in the state one in-order delivery reaches.
 """
 
+import json
 import logging
 
 from django.db import IntegrityError, transaction
@@ -27,12 +28,12 @@ SESSION_CLOSED = {"checkout.session.expired", "checkout.session.async_payment_fa
 HANDLED = SESSION_PAID | SESSION_CLOSED | {"charge.refunded", "charge.dispute.created"}
 
 
-def stripe_event_record(*, event) -> tuple[StripeEvent, bool]:
-    """Store a verified event under its unique id; (row, whether it is new)."""
+def stripe_event_record(*, event, payload: bytes) -> tuple[StripeEvent, bool]:
+    """Store a verified event (and its body as sent) under its unique id; (row, whether new)."""
     try:
         with transaction.atomic():
             row = StripeEvent.objects.create(
-                event_id=event["id"], type=event["type"], payload=event.to_dict()
+                event_id=event["id"], type=event["type"], payload=json.loads(payload)
             )
         return row, True
     except IntegrityError:
