@@ -158,6 +158,6 @@ def stripe_webhook(request):
             if created or row.processed_at is None:
                 transaction.on_commit(lambda: process_stripe_event.delay(row.pk), robust=True)
     except DatabaseError:
-        logger.exception("Could not record Stripe event %s", event.get("id"))
+        logger.exception("Could not record Stripe event %s", event["id"])
         return HttpResponse("Could not record the event.", status=503, content_type="text/plain")
     return HttpResponse("Recorded.", status=200, content_type="text/plain")

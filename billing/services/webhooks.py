@@ -60,7 +60,7 @@ def _order_of_charge(charge) -> Order | None:
     order = Order.objects.filter(stripe_payment_intent_id=charge.payment_intent).first()
     if order is None:
         intent = stripe_gateway.payment_intent_retrieve(charge.payment_intent)
-        order_id = (intent.metadata or {}).get("order_id", "")
+        order_id = intent.metadata["order_id"] if "order_id" in (intent.metadata or {}) else ""
         order = Order.objects.filter(pk=order_id).exclude(stripe_session_id=None).first()
         if order is None:
             return None
