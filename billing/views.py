@@ -91,7 +91,7 @@ def organisation_detail(request, organisation_id: int):
         raise PermissionDenied("Only this organisation's admins can see this page.")
     order_form = OrganisationOrderForm(prefix="buy")
     assign_form = SeatAssignForm(organisation=organisation, prefix="assign")
-    if request.method == "POST" and "buy-bundle" in request.POST:
+    if request.method == "POST" and request.POST.get("action") == "buy":
         order_form = OrganisationOrderForm(request.POST, prefix="buy")
         if order_form.is_valid():
             try:
