@@ -107,6 +107,7 @@ def lot_expiry(purchased_on: date, validity_months: int) -> date:
     return purchased_on + relativedelta(months=validity_months)
 
 
+@transaction.atomic
 def credits_purchase(*, order: Order, coach, hours: Decimal, seat: int, actor) -> CreditEntry:
     """The lot a paid order (or one seat of it) gives. Callers hold the order's lock and check
     that the lot is not there yet; the unique constraint is the last word."""

@@ -66,8 +66,7 @@ def test_one_purchase_entry_per_order_is_a_database_rule(trainee):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_parallel_spends_never_overdraw():
+def test_parallel_spends_never_overdraw(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     coach = make_trainee()

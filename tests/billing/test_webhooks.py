@@ -279,8 +279,7 @@ def test_admin_refund_goes_through_stripe_and_the_webhook(client, trainee, strip
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_deliveries_credit_once(client, stripe_double):
+def test_concurrent_deliveries_credit_once(transactional_db, client, stripe_double):
     import threading
 
     from django.db import connection
