@@ -94,6 +94,14 @@ def _act(event_type: str, data_object: dict) -> None:
             order_dispute_freeze(order=order, charge=charge, dispute_id=data_object["id"])
 
 
+def stripe_events_unprocessed(*, older_than) -> list[int]:
+    return list(
+        StripeEvent.objects.filter(processed_at=None, received_at__lt=older_than)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
 def stripe_event_process(*, event_pk: int) -> None:
     """Act on a recorded event once; an error is kept on the row and raised for a retry."""
     event = StripeEvent.objects.get(pk=event_pk)

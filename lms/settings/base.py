@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.expire_credits",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Stripe events recorded but not yet processed (e.g. Stripe's API was down): try again.
+    "billing-retry-stripe-events": {
+        "task": "billing.retry_stripe_events",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # Stripe: the SDK's key and API base (without /v1; the test double of billing.stripe_double in

@@ -318,3 +318,26 @@ def test_concurrent_deliveries_credit_once(transactional_db, client, stripe_doub
     assert errors == []
     assert CreditEntry.objects.filter(kind=EntryKind.PURCHASE).count() == 1
     assert credit_balance(coach=coach, on=timezone.localdate()) == Decimal(6)
+
+
+def test_event_that_could_not_be_processed_is_kept_and_retried(
+    client, trainee, stripe_double, deliver, settings
+):
+    from datetime import timedelta
+
+    from billing.tasks import retry_stripe_events
+
+    _order, completed = _paid_session(client, trainee, stripe_double)
+    api_base = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe's API is unreachable for a while
+    deliver(completed)  # recorded: 200, so Stripe does not resend it
+    event = StripeEvent.objects.get()
+    assert event.processed_at is None and "APIConnectionError" in event.error
+    assert not CreditEntry.objects.exists()
+
+    settings.STRIPE_API_BASE = api_base
+    StripeEvent.objects.update(received_at=timezone.now() - timedelta(minutes=6))
+    assert retry_stripe_events.delay().get() == 1
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.error == ""
+    assert credit_balance(coach=trainee, on=timezone.localdate()) == Decimal(6)
