@@ -1,4 +1,8 @@
+import copy
 import json
+import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -71,3 +75,36 @@ def deliver(client, django_capture_on_commit_callbacks):
         return response
 
     return post
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def double_process(live_server, settings):
+    """`python -m billing.stripe_double` in its own process (as `make demo` runs it), sending
+    real signed webhooks to the live server; the app's settings point at it."""
+    port = _free_port()
+    command = [sys.executable, "-m", "billing.stripe_double", "--port", str(port)]
+    command += ["--webhook-url", live_server.url + WEBHOOK_PATH]
+    command += ["--webhook-secret", WEBHOOK_SECRET]
+    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        command,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert "Stripe double on" in process.stdout.readline()
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+    settings.STRIPE_SECRET_KEY = "sk_test_e2e"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    # What lms.settings.base derives from STRIPE_API_BASE at start-up.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(settings.STRIPE_API_BASE)
+    settings.CONTENT_SECURITY_POLICY = policy
+    yield settings.STRIPE_API_BASE
+    process.terminate()
+    process.wait(timeout=10)

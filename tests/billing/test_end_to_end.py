@@ -2,13 +2,9 @@
 (`python -m billing.stripe_double`, as `make demo` runs it) sending real signed webhooks."""
 
 import re
-import socket
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
-import pytest
 import requests
 from django.conf import settings
 from django.test import Client
@@ -16,36 +12,8 @@ from django.utils import timezone
 
 from billing.models import Order, OrderStatus, StripeEvent
 from billing.selectors import credit_balance
-from tests.billing.conftest import WEBHOOK_PATH, WEBHOOK_SECRET
 from tests.billing.factories import make_bundle
 from tests.factories.people import make_trainee
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def double_process(live_server, settings):
-    port = _free_port()
-    command = [sys.executable, "-m", "billing.stripe_double", "--port", str(port)]
-    command += ["--webhook-url", live_server.url + WEBHOOK_PATH]
-    command += ["--webhook-secret", WEBHOOK_SECRET]
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        command,
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert "Stripe double on" in process.stdout.readline()
-    settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
-    settings.STRIPE_SECRET_KEY = "sk_test_e2e"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    yield settings.STRIPE_API_BASE
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def _until(check, *, seconds=30):
