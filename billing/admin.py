@@ -31,7 +31,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class OrderResource(resources.ModelResource):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetSafeResource(resources.ModelResource):
+    """Text a spreadsheet would run as a formula (a bundle or organisation name, an email
+    starting with =) is exported with a leading apostrophe, so it stays text."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+
+class OrderResource(SpreadsheetSafeResource):
     class Meta:
         model = Order
         fields = (
@@ -41,7 +55,7 @@ class OrderResource(resources.ModelResource):
         )  # fmt: skip
 
 
-class CreditEntryResource(resources.ModelResource):
+class CreditEntryResource(SpreadsheetSafeResource):
     class Meta:
         model = CreditEntry
         fields = (

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from billing.models import CreditEntry, EntryKind, ExpiryReminder
-from billing.services.ledger import lot_reduce, lot_remaining
+from billing.services.ledger import credit_entry_create, lot_remaining
 from lms.services import email_enqueue
 
 REMINDER_DAYS = 30
@@ -19,17 +19,19 @@ def lot_expire(*, lot: CreditEntry) -> CreditEntry | None:
     if lot.draws.filter(kind=EntryKind.EXPIRY).exists():
         return None
     left = lot_remaining(lot).remaining
-    return lot_reduce(
-        lot=lot,
+    # Written even when nothing is left, so that tomorrow's run skips this lot.
+    return credit_entry_create(
+        coach_id=lot.coach_id,
         kind=EntryKind.EXPIRY,
-        hours=left,
-        actor=None,
+        hours=-max(left, 0),
+        lot=lot,
+        order_id=lot.order_id,
         reason=f"Expired on {lot.expires_on:%Y-%m-%d}",
     )
 
 
 def lots_expire(*, today: date) -> int:
-    """Expire every lot whose last usable day is before `today`; how many were written off."""
+    """Expire every lot whose last usable day is before `today`; how many were closed."""
     due = CreditEntry.objects.filter(kind=EntryKind.PURCHASE, expires_on__lt=today).exclude(
         draws__kind=EntryKind.EXPIRY
     )

@@ -40,7 +40,8 @@ def coach_lock(coach) -> None:
     get_user_model().objects.select_for_update().filter(pk=coach.pk).values_list("pk").get()
 
 
-def _entry_create(**fields) -> CreditEntry:
+def credit_entry_create(**fields) -> CreditEntry:
+    """One ledger row, validated; callers hold the coach's lock (coach_lock)."""
     entry = CreditEntry(**fields)
     entry.full_clean(validate_constraints=False)
     entry.save()
@@ -60,7 +61,7 @@ def credits_spend(*, coach, hours: Decimal, booking_id: int, actor) -> list[Cred
     except ledger.NotEnoughCredit as error:
         raise ValidationError(str(error), code="not_enough_credit") from None
     return [
-        _entry_create(
+        credit_entry_create(
             coach=coach,
             kind=EntryKind.BOOKING,
             hours=-taken,
@@ -90,7 +91,7 @@ def credits_return(
     coach_lock(spent.coach)
     held = ledger.booking_unreturned(ledger_entries(coach=spent.coach), booking_id)
     return [
-        _entry_create(
+        credit_entry_create(
             coach=spent.coach,
             kind=EntryKind.CANCELLATION_RETURN,
             hours=hours,
@@ -113,7 +114,7 @@ def credits_purchase(*, order: Order, coach, hours: Decimal, seat: int, actor) -
     that the lot is not there yet; the unique constraint is the last word."""
     coach_lock(coach)
     today = timezone.localdate()
-    return _entry_create(
+    return credit_entry_create(
         coach=coach,
         kind=EntryKind.PURCHASE,
         hours=hours,
@@ -129,7 +130,7 @@ def lot_reduce(*, lot: CreditEntry, kind: str, hours: Decimal, actor, reason: st
     """Take `hours` (positive) out of a lot; nothing is written for zero."""
     if hours <= 0:
         return None
-    return _entry_create(
+    return credit_entry_create(
         coach_id=lot.coach_id,
         kind=kind,
         hours=-hours,

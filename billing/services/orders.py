@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from billing import ledger, stripe_gateway
@@ -24,7 +25,7 @@ from billing.models import (
 )
 from billing.services.ledger import credits_purchase, lot_reduce, lot_remaining
 from lms import policies
-from lms.models import User
+from lms.models import Role, User
 from lms.services import email_enqueue
 from lms.transitions import status_record_created, status_transition
 
@@ -133,13 +134,11 @@ def _order_lots(order: Order) -> list[CreditEntry]:
 
 
 def _admin_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True)
-    ) or list(
-        User.objects.filter(groups__name="Programme admin", is_active=True).values_list(
-            "email", flat=True
-        )
+    """Who hears about refunds after use and disputes: superusers and programme admins."""
+    admins = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__name=Role.PROGRAMME_ADMIN)
     )
+    return sorted(set(admins.values_list("email", flat=True)))
 
 
 @transaction.atomic

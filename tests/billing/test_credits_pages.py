@@ -138,3 +138,23 @@ def test_bundle_snippet_refuses_a_bad_currency():
 
     with pytest.raises(ValidationError, match="three-letter"):
         make_bundle(currency="pounds")
+
+
+def test_order_export_keeps_formula_like_text_as_text():
+    from billing.admin import OrderResource
+
+    coach = make_trainee()
+    make_paid_lot(coach, bundle=make_bundle(name='=HYPERLINK("http://x")'))
+    dataset = OrderResource().export()
+    (row,) = dataset.dict
+    assert row["bundle__name"] == '\'=HYPERLINK("http://x")'
+    assert row["coach__email"] == coach.email
+
+
+def test_a_spent_lot_expires_with_a_zero_entry_and_is_not_looked_at_again(trainee):
+    lot = make_paid_lot(trainee, hours=2)
+    credits_spend(coach=trainee, hours=Decimal(2), booking_id=8, actor=trainee)
+    _set_expiry(lot, -1)
+    assert expire_credits.delay().get()["expired"] == 1
+    assert CreditEntry.objects.get(kind=EntryKind.EXPIRY).hours == 0
+    assert expire_credits.delay().get()["expired"] == 0
