@@ -50,13 +50,23 @@ test: install
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
+# The Stripe test double runs beside the dev server (billing.stripe_double), stopped with it.
+STRIPE_DOUBLE_PORT ?= 12111
+DEMO_STRIPE_ENV := STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_DOUBLE_PORT) \
+	STRIPE_SECRET_KEY=sk_test_demo STRIPE_WEBHOOK_SECRET=whsec_demo_double
+
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Open http://$(DEMO_ADDR)/ (Ctrl-C stops the server)"
+	@echo "Stripe test double on http://127.0.0.1:$(STRIPE_DOUBLE_PORT) (card 4242 4242 4242 4242)"
 	@echo
-	$(BIN)/python manage.py runserver $(DEMO_ADDR)
+	$(BIN)/python -m billing.stripe_double --port $(STRIPE_DOUBLE_PORT) \
+		--webhook-url http://$(DEMO_ADDR)/billing/stripe/webhook/ \
+		--webhook-secret whsec_demo_double & double=$$!; \
+	trap 'kill $$double' EXIT; \
+	$(DEMO_STRIPE_ENV) $(BIN)/python manage.py runserver $(DEMO_ADDR)
 
 lint: install
 	$(BIN)/ruff check .

@@ -156,3 +156,30 @@ def may_grade(
     if level_assessed and level_assessed != "none":
         return holds_credential_for(user, level_assessed) and not mentors_trainee
     return True
+
+
+# Billing (bundles, orders, credits) --------------------------------------------------------------
+
+
+def can_buy_credits(user) -> bool:
+    """Anyone signed in buys mentor-coaching hours for themselves."""
+    return user.is_authenticated and user.is_active
+
+
+def runs_organisation(user, organisation) -> bool:
+    """An organisation's admins buy hours for it and hand them to its members."""
+    return user.is_authenticated and organisation.admins.filter(pk=user.pk).exists()
+
+
+def may_see_order(user, order) -> bool:
+    """The coach who placed it, or an admin of the organisation that paid for it."""
+    if not user.is_authenticated:
+        return False
+    if order.organisation_id is not None:
+        return runs_organisation(user, order.organisation)
+    return order.coach_id == user.pk
+
+
+def can_manage_billing(user) -> bool:
+    """Refund orders, see every ledger, resolve refund shortfalls."""
+    return is_programme_admin(user)

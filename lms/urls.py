@@ -19,6 +19,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("courses.urls")),
     path("", include("credentials.urls")),
+    path("billing/", include("billing.urls")),
 ]
 
 if settings.DEBUG:

@@ -204,12 +204,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "credentials.unfinished_work_requeue",
         "schedule": timedelta(minutes=5),
     },
+    # Write off expired mentor-coaching credits; remind 30 days before expiry (idempotent).
+    "billing-expire-credits": {
+        "task": "billing.expire_credits",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Stripe events recorded but not yet processed (e.g. Stripe's API was down): try again.
+    "billing-retry-stripe-events": {
+        "task": "billing.retry_stripe_events",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
-# Stripe (issue 4 uses these; read here so every setting has one home).
+# Stripe: the SDK's key and API base (without /v1; the test double of billing.stripe_double in
+# development), and the webhook signing secret.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+# Hosted Checkout lives on Stripe's checkout origin; the double serves it from its API base.
+STRIPE_CHECKOUT_ORIGINS = env.list(
+    "STRIPE_CHECKOUT_ORIGINS", default=["https://checkout.stripe.com", STRIPE_API_BASE]
+)
 
 # Encryption at rest for client contact details and private notes (lms.encryption).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -264,7 +279,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The buy form's 303 goes on to Stripe's hosted Checkout page.
+        "form-action": [SELF, *STRIPE_CHECKOUT_ORIGINS],
         "frame-ancestors": [SELF],
     },
 }
