@@ -43,6 +43,9 @@ class CmeResource(RecordResource):
         super().before_import(dataset, **kwargs)
         self.credit_types = selectors.credit_types_by_code()
 
+    def prepare(self, row):
+        return None  # each row is checked as its service writes it (save_row)
+
     def save_row(self, row):
         self.outcomes[self.write_row(row)] += 1
 
@@ -129,11 +132,12 @@ class CmeCreditResource(CmeResource):
 
     def check_row(self, row):
         errors = {}
+        # A cell that could not be read (None) is already reported as it was written.
         row.learner = self.people.get(row.learner_email)
-        if row.learner is None:
+        if row.learner is None and row.learner_email is not None:
             errors["learner_email"] = [f"No one has the email {row.learner_email}."]
         row.activity = self.activities.get(row.activity_code)
-        if row.activity is None:
+        if row.activity is None and row.activity_code is not None:
             errors["activity_code"] = [f"No CME activity has the code {row.activity_code}."]
         return errors
 

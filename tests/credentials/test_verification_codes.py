@@ -61,7 +61,7 @@ def test_a_wrong_or_empty_code_is_a_clear_404(client, award, typed):
 
 
 def test_the_pdf_prints_the_url_unbroken_and_as_a_link(award, settings):
-    settings.WAGTAILADMIN_BASE_URL = LONG_SITE
+    settings.SITE_URL = LONG_SITE
     url = certificates.verification_url(award.verification_code)
     assert url == f"{LONG_SITE}/verify/{display_verification_code(award.verification_code)}/"
     pdf = certificates.award_certificate_pdf(award=award)

@@ -227,8 +227,8 @@ def test_every_email_renders_and_its_links_open_for_its_recipient(
 
 
 def test_a_subject_never_carries_a_line_break_from_the_context():
-    email = email_render("award_revoked", {"award": {"pathway": {"level": "ACC\r\nBcc: x"}}})
-    assert email.subject == "Your ACC Bcc: x award has been revoked"
+    email = email_render("award_revoked", {"title": "ACC\r\nBcc: x"})
+    assert email.subject == "Your award has been revoked: ACC Bcc: x"
 
 
 def test_header_text_removes_control_characters():
