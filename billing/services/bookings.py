@@ -186,7 +186,9 @@ def _check_bookable(*, slot: Slot, coach) -> None:
     if seats.filter(coach=coach).exists():
         raise ValidationError("You have already booked this session.")
     if seats.count() >= slot.capacity:
-        raise ValidationError("This session is full. Choose another time.")
+        raise ValidationError(
+            NOT_AVAILABLE_MESSAGE if slot.capacity == 1 else "This circle is full. Choose another."
+        )
     clash = Booking.objects.filter(
         ACTIVE_BOOKING,
         mentor_id=slot.mentor_id,
@@ -348,11 +350,13 @@ def _email(booking: Booking, *, to, template: str, subject: str, **extra) -> Non
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "billing:mentor_sessions" if to.pk == booking.mentor_id else "billing:my_bookings"
     )
-    local_start = timezone.localtime(booking.starts_at, zoneinfo.ZoneInfo(to.time_zone))
-    body = render_to_string(
-        f"billing/bookings/email/{template}.txt",
-        {"booking": booking, "recipient": to, "starts": local_start, "url": url, **extra},
-    )
+    zone = zoneinfo.ZoneInfo(to.time_zone)
+    local_start = timezone.localtime(booking.starts_at, zone)
+    with timezone.override(zone):  # the template's date filter shows the recipient's time
+        body = render_to_string(
+            f"billing/bookings/email/{template}.txt",
+            {"booking": booking, "recipient": to, "starts": local_start, "url": url, **extra},
+        )
     email_enqueue(
         subject=f"{subject}: {local_start:%-d %b %Y, %H:%M}",
         body=body,
