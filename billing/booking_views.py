@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,7 +92,7 @@ def booking_cancel(request, booking_id: int):
     """The coach or the mentor cancels; the page first says what happens to the credit."""
     booking = _booking_or_404(request.user, booking_id)
     as_mentor = policies.is_booking_mentor(request.user, booking)
-    form = MentorCancelForm(request.POST or None)
+    form = MentorCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if as_mentor:
@@ -241,8 +241,9 @@ def booking_mark(request, booking_id: int):
         raise PermissionDenied("Only the mentor marks a session.")
     outcome = request.POST.get("outcome")
     if outcome not in {"held", "no_show"}:
-        messages.error(request, "Choose whether the session was held or the coach did not come.")
-        return redirect("billing:mentor_sessions")
+        return HttpResponseBadRequest(
+            "Choose whether the session was held or the coach did not come."
+        )
     try:
         services.booking_mark(booking=booking, mentor=request.user, held=outcome == "held")
     except ValidationError as error:
