@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from billing import booking_times
+from billing import booking_times, ledger
 from billing.booking_models import (
     ACTIVE_BOOKING,
     ACTIVE_STATUSES,
@@ -162,18 +162,17 @@ def availability_of(*, mentor) -> dict:
     }
 
 
-def next_booking(*, coach) -> Booking | None:
-    return (
-        Booking.objects.filter(
+def coach_dashboard(*, coach, on: date) -> dict:
+    """The coach's next session, balance and the credit about to expire (two queries)."""
+    lots = credit_lots(coach=coach, on=on)
+    limit = on + timedelta(days=EXPIRY_WARNING_DAYS)
+    return {
+        "next_booking": Booking.objects.filter(
             coach=coach, status=BookingStatus.BOOKED, starts_at__gt=timezone.now()
         )
         .select_related("mentor")
         .order_by("starts_at")
-        .first()
-    )
-
-
-def expiring_lots(*, coach, on: date):
-    """The coach's lots with hours left that expire within EXPIRY_WARNING_DAYS."""
-    limit = on + timedelta(days=EXPIRY_WARNING_DAYS)
-    return [lot for lot in credit_lots(coach=coach, on=on) if lot.expires_on <= limit]
+        .first(),
+        "balance": ledger.balance(lots, on),
+        "expiring": [lot for lot in lots if lot.expires_on <= limit],
+    }

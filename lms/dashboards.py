@@ -2,10 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from billing import booking_selectors
 from courses import selectors
 from credentials import selectors as credential_selectors
+from lms import policies
 from lms.models import Role
 
 
@@ -16,7 +19,7 @@ def dashboard(request):
     is_trainee = user.has_role(Role.TRAINEE)
     is_trainer = user.has_role(Role.TRAINER)
     is_mentor = user.has_role(Role.MENTOR)
-    is_programme_admin = credential_selectors.is_programme_admin(user)
+    is_programme_admin = policies.can_review_applications(user)
     context = {
         "trainee_view": selectors.trainee_dashboard(trainee=user) if is_trainee else None,
         "trainer_cohorts": selectors.cohorts_for_trainer(trainer=user) if is_trainer else None,
@@ -26,6 +29,10 @@ def dashboard(request):
             if is_mentor
             else None
         ),
+        "sessions_to_mark": (
+            booking_selectors.sessions_to_mark_count(mentor=user) if is_mentor else None
+        ),
+        "coaching": booking_selectors.coach_dashboard(coach=user, on=timezone.localdate()),
         "review_queue": credential_selectors.review_queue() if is_programme_admin else None,
         "failed_imports_days": credential_selectors.FAILED_IMPORTS_DAYS,
         "shows_trainee": is_trainee,
