@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from billing.booking_models import Booking, Slot, SlotKind
@@ -28,7 +29,8 @@ def make_slot(mentor=None, *, hours_ahead: float = 72, kind=SlotKind.ONE_TO_ONE,
 def make_coach(*, hours: int = 6, **profile):
     coach = make_trainee(**profile)
     if hours:
-        make_paid_lot(coach, hours=hours)
+        with transaction.atomic():  # the ledger's row lock needs a transaction
+            make_paid_lot(coach, hours=hours)
     return coach
 
 
