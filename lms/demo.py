@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.documents.models import Document
 
+from billing.booking_demo import bookings_demo_seed
 from courses import services as course_services
 from courses.models import (
     Cohort,
@@ -592,6 +593,7 @@ def demo_seed() -> list[DemoLogin]:
         if trainee.module_completions.count() < done:
             _progress(trainee, cohort, modules, trainer, sessions, done)
     demo_records_seed(users=users)
+    bookings_demo_seed(mentor=users["mentor@demo.coach"], coach=users["trainee@demo.coach"])
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")
         for role, email, first, last, *_ in PEOPLE
