@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from billing.booking_models import Booking, WeeklyAvailability
+from billing.selectors import credit_balance
 from courses.models import (
     Attendance,
     Cohort,
@@ -177,9 +179,6 @@ def test_every_login_in_the_readme_exists_after_seeding(db, seed):
 
 
 def test_seed_demo_publishes_availability_and_books_a_session(db, seed):
-    from billing.booking_models import Booking, WeeklyAvailability
-    from billing.selectors import credit_balance
-
     seed()
     seed()
     coach = User.objects.get(email="trainee@demo.coach")
