@@ -266,3 +266,7 @@ class RefundShortfall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h already spent on order {self.order_id}"
+
+
+# Bookings live in their own module (billing.booking_models); imported so Django finds them.
+from billing.booking_models import Booking, BookingEvent, Slot, WeeklyAvailability  # noqa: E402, F401

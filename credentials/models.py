@@ -343,13 +343,17 @@ class MentorSession(models.Model):
     )
     dispute_reason = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    # The billing booking it came from (source "booking"): one session per booking.
+    booking_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date"]
         constraints = [
+            # Booked sessions are told apart by their booking (two on one day are possible).
             models.UniqueConstraint(
                 fields=["trainee", "mentor", "date", "engagement"],
+                condition=Q(booking_id__isnull=True),
                 name="mentor_session_once",
                 violation_error_message="This mentor session is already logged for that date.",
             ),

@@ -493,6 +493,46 @@ def mentor_session_unconfirm(*, session: MentorSession, mentor: User, reason: st
     return session
 
 
+@transaction.atomic
+def mentor_session_record_from_booking(
+    *,
+    booking_id: int,
+    trainee: User,
+    mentor: User,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> MentorSession:
+    """A session the mentor marked held on a booking: confirmed at once, since the mentor is the
+    one saying it happened. Once per booking (a unique booking id), whatever is replayed."""
+    existing = MentorSession.objects.filter(booking_id=booking_id).first()
+    if existing is not None:
+        return existing
+    session = MentorSession(
+        trainee=trainee,
+        mentor=mentor,
+        mentor_credential=mentor.credential_held,
+        date=date,
+        hours=hours,
+        engagement=engagement,
+        group_size=group_size if engagement == Engagement.GROUP else None,
+        status=MentorSessionStatus.CONFIRMED,
+        source=Source.BOOKING,
+        booking_id=booking_id,
+    )
+    session.full_clean(validate_constraints=False)
+    session.save()
+    MentorSessionEvent.objects.create(
+        session=session,
+        from_status="",
+        to_status=session.status,
+        actor=mentor,
+        note=f"Held booking {booking_id}",
+    )
+    return session
+
+
 def _certificate_extension(certificate: File | None) -> str:
     """What the certificate really is, or a message on the certificate field saying what's wrong."""
     if certificate is None:

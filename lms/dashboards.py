@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from billing import booking_selectors
 from courses import selectors
 from courses.grading import selectors as grading_selectors
 from credentials import selectors as credential_selectors
@@ -29,6 +31,10 @@ def dashboard(request):
             if is_mentor
             else None
         ),
+        "sessions_to_mark": (
+            booking_selectors.sessions_to_mark_count(mentor=user) if is_mentor else None
+        ),
+        "coaching": booking_selectors.coach_dashboard(coach=user, on=timezone.localdate()),
         "review_queue": credential_selectors.review_queue() if is_programme_admin else None,
         "failed_imports_days": credential_selectors.FAILED_IMPORTS_DAYS,
         "shows_trainee": is_trainee,

@@ -183,3 +183,29 @@ def may_see_order(user, order) -> bool:
 def can_manage_billing(user) -> bool:
     """Refund orders, see every ledger, resolve refund shortfalls."""
     return is_programme_admin(user)
+
+
+# Mentor bookings ----------------------------------------------------------------------------------
+
+
+def can_publish_availability(user) -> bool:
+    """Mentors publish the times coaches may book."""
+    return user.is_authenticated and user.is_active and user.has_role(Role.MENTOR)
+
+
+def can_book_mentors(user) -> bool:
+    """Whoever may buy hours may spend them (and book free chemistry calls)."""
+    return can_buy_credits(user)
+
+
+def is_booking_coach(user, booking) -> bool:
+    return user.is_authenticated and booking.coach_id == user.pk
+
+
+def is_booking_mentor(user, booking) -> bool:
+    return user.is_authenticated and booking.mentor_id == user.pk
+
+
+def may_see_booking(user, booking) -> bool:
+    """Only its coach and its mentor: nobody else's bookings, whatever their role."""
+    return is_booking_coach(user, booking) or is_booking_mentor(user, booking)

@@ -38,10 +38,19 @@ WRONG_CODE_MESSAGE = (
 )
 
 
-def email_enqueue(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
+def email_enqueue(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html_body: str | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
     """Send an email from a Celery task once the surrounding transaction has committed."""
     transaction.on_commit(
-        lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body)
+        lambda: send_email.delay(
+            subject=subject, body=body, to=to, html_body=html_body, attachments=attachments
+        )
     )
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from billing.booking_models import Booking, WeeklyAvailability
+from billing.selectors import credit_balance
 from courses.models import (
     Attendance,
     Cohort,
@@ -174,3 +176,13 @@ def test_every_login_in_the_readme_exists_after_seeding(db, seed):
     assert len(emails) == 10
     for email in emails:
         assert User.objects.get(email=email).check_password("coach-demo-2026"), email
+
+
+def test_seed_demo_publishes_availability_and_books_a_session(db, seed):
+    seed()
+    seed()
+    coach = User.objects.get(email="trainee@demo.coach")
+    mentor = User.objects.get(email="mentor@demo.coach")
+    (booking,) = Booking.objects.filter(coach=coach, mentor=mentor, status="booked")
+    assert WeeklyAvailability.objects.filter(mentor=mentor).count() == 2
+    assert credit_balance(coach=coach, on=timezone.localdate()) == 12 - booking.credit_hours
