@@ -25,7 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from credentials.models import CoachingLogEntry, Engagement, ImportKind
-from credentials.resources import RESOURCES, CoachingLogResource, RecordResource
+from credentials.resources import (
+    RESOURCES,
+    CoachingLogResource,
+    RecordResource,
+    spreadsheet_text,
+)
 from lms.models import User
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -360,17 +365,18 @@ def export_coaching_log(*, trainee: User, file_format: str) -> bytes:
         raise ValueError(f"Unknown export format {file_format!r}: use csv or xlsx.")
     dataset = tablib.Dataset(headers=[column.label for column in CoachingLogResource.columns()])
     for entry in _coaching_log_rows(trainee):
-        dataset.append(
-            [
-                trainee.email,
-                entry.client_name,
-                entry.client_contact,
-                Engagement(entry.engagement).label,
-                entry.group_size if entry.group_size is not None else "",
-                *_export_cells(file_format, entry.start_date, entry.end_date),
-                *_export_cells(file_format, entry.paid_hours, entry.pro_bono_hours),
-            ]
-        )
+        cells = [
+            trainee.email,
+            entry.client_name,
+            entry.client_contact,
+            Engagement(entry.engagement).label,
+            entry.group_size if entry.group_size is not None else "",
+            entry.start_date,
+            entry.end_date,
+            entry.paid_hours,
+            entry.pro_bono_hours,
+        ]
+        dataset.append([_export_cell(file_format, cell) for cell in cells])
     if file_format == "csv":
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")
     return dataset.export("xlsx")
@@ -384,11 +390,13 @@ def _coaching_log_rows(trainee: User) -> Iterator[CoachingLogEntry]:
     )
 
 
-def _export_cells(file_format: str, *values) -> list:
-    """Dates and hours as Excel types in .xlsx; as YYYY-MM-DD and 1.5 in CSV."""
-    if file_format == "xlsx":
-        return [float(value) if isinstance(value, Decimal) else value for value in values]
-    return [
-        format(value.normalize(), "f") if isinstance(value, Decimal) else value.isoformat()
-        for value in values
-    ]
+def _export_cell(file_format: str, value):
+    """Dates and hours as Excel types in .xlsx, as YYYY-MM-DD and 1.5 in CSV; text that a
+    spreadsheet would run as a formula escaped (numbers stay numbers, negative or not)."""
+    if isinstance(value, str):
+        return spreadsheet_text(value)
+    if isinstance(value, Decimal):
+        return float(value) if file_format == "xlsx" else format(value.normalize(), "f")
+    if isinstance(value, dt.date) and file_format == "csv":
+        return value.isoformat()
+    return value
