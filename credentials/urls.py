@@ -1,5 +1,6 @@
 """URLs of the credentials app; each area's views module holds its own `urlpatterns`."""
 
+from credentials.cme import report_views as cme_reports
 from credentials.views import awards, imports, progress, records
 
 app_name = "credentials"
@@ -8,4 +9,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *progress.urlpatterns,
     *awards.urlpatterns,
+    *cme_reports.urlpatterns,
 ]

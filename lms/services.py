@@ -360,3 +360,21 @@ def _rewrite(model, rows: list, names: list[str]) -> int:
     if rows:
         model._base_manager.bulk_update(rows, names)
     return len(rows)
+
+
+@transaction.atomic
+def pars_consent_set(*, user: User, consent: bool) -> User:
+    """The person allows (or stops allowing) their CME credit to be reported to ACCME PARS.
+
+    The date of the change is kept; asking for what is already recorded changes nothing, so the
+    date stays that of the real decision. Exports read the consent as it is on the day they run:
+    a withdrawal leaves out every later export, whatever was completed before.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pars_consent == consent:
+        return user
+    user.pars_consent = consent
+    user.pars_consent_changed_at = timezone.now()
+    user.full_clean()
+    user.save(update_fields=["pars_consent", "pars_consent_changed_at"])
+    return user
