@@ -1,16 +1,31 @@
 """CME reporting pages: the learner's PARS permission, the CME office's reports and PARS export,
-and a credentialed coach's renewal tracker."""
+and a credentialed coach's renewal tracker.
+
+The CME office's pages answer 404 to anyone else, like the rest of the back office's pages.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from credentials.cme import pars
+from credentials.cme.report_forms import PeriodForm
+from lms import policies
 from lms.services import pars_consent_set
 
 PARS_CONSENT_CHOICES = {"yes": True, "no": False}
+EXPORT_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _cme_office_only(request) -> None:
+    if not policies.can_manage_cme(request.user):
+        raise Http404("There is no such page.")
 
 
 @login_required
@@ -29,6 +44,52 @@ def pars_consent_update(request):
     return redirect("profile")
 
 
+def _pars_report(form: PeriodForm) -> pars.ParsReport:
+    data = form.cleaned_data
+    return pars.pars_report(
+        pars.pars_completions(
+            date_from=data["date_from"], date_to=data["date_to"], activity=data["activity"]
+        )
+    )
+
+
+@login_required
+@require_GET
+def pars_export_page(request):
+    """The same rows as `pars_export`, for the CME office: a preview, the completions left out
+    and why, and the file to download as CSV or XLSX."""
+    _cme_office_only(request)
+    form = PeriodForm(request.GET or None)
+    context = {"form": form, "report": None, "headers": pars.PARS_HEADERS}
+    if form.is_bound and form.is_valid():
+        context["report"] = _pars_report(form)
+        context["query"] = request.GET.urlencode()
+    status = 400 if form.errors else 200
+    return render(request, "credentials/cme/reports/pars.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pars_export_download(request, file_format: str):
+    _cme_office_only(request)
+    if file_format not in EXPORT_CONTENT_TYPES:
+        raise Http404("Download the PARS file as csv or xlsx.")
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            " ".join(error for errors in form.errors.values() for error in errors)
+        )
+    data = form.cleaned_data
+    filename = f"pars-{data['date_from']:%Y-%m-%d}-to-{data['date_to']:%Y-%m-%d}.{file_format}"
+    return HttpResponse(
+        pars.pars_file(_pars_report(form).rows, file_format=file_format),
+        content_type=EXPORT_CONTENT_TYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 urlpatterns = [
     path("cme/pars-permission/", pars_consent_update, name="cme_pars_consent"),
+    path("cme/office/pars/", pars_export_page, name="cme_pars_export"),
+    path("cme/office/pars/<str:file_format>/", pars_export_download, name="cme_pars_download"),
 ]
