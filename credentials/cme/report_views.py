@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from credentials.cme import pars
+from credentials.cme import pars, report_selectors, reports
 from credentials.cme.report_forms import PeriodForm
 from lms import policies
 from lms.services import pars_consent_set
@@ -88,8 +88,49 @@ def pars_export_download(request, file_format: str):
     )
 
 
+@login_required
+@require_GET
+def activity_reports_page(request):
+    """Completions, credit claimed and evaluation results per activity and per programme, with
+    the mean confidence and wellbeing before and after drawn as charts."""
+    _cme_office_only(request)
+    facts = report_selectors.activity_facts()
+    by_activity = reports.activity_reports(facts)
+    by_programme = reports.programme_reports(facts)
+    charts = [
+        (
+            "activity",
+            "Per activity",
+            [
+                ("confidence", "Confidence", _chart(by_activity, "confidence", short=True)),
+                ("wellbeing", "Wellbeing", _chart(by_activity, "wellbeing", short=True)),
+            ],
+        ),
+        (
+            "programme",
+            "Per programme",
+            [
+                ("confidence", "Confidence", _chart(by_programme, "confidence")),
+                ("wellbeing", "Wellbeing", _chart(by_programme, "wellbeing")),
+            ],
+        ),
+    ]
+    context = {"by_activity": by_activity, "by_programme": by_programme, "charts": charts}
+    return render(request, "credentials/cme/reports/activities.html", context)
+
+
+def _chart(groups, measure: str, *, short: bool = False) -> reports.ChangeChart:
+    return reports.change_chart(
+        [
+            (group.key if short else group.label, getattr(group.evaluation, measure))
+            for group in groups
+        ]
+    )
+
+
 urlpatterns = [
     path("cme/pars-permission/", pars_consent_update, name="cme_pars_consent"),
+    path("cme/office/reports/", activity_reports_page, name="cme_activity_reports"),
     path("cme/office/pars/", pars_export_page, name="cme_pars_export"),
     path("cme/office/pars/<str:file_format>/", pars_export_download, name="cme_pars_download"),
 ]

@@ -1,0 +1,103 @@
+"""Reads for the CME office's reports and a coach's renewal tracker.
+
+Each read costs a fixed number of queries however many activities, learners or claims there
+are: rows are grouped in the database or fetched in one query each, and put together in Python.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from wagtail.models import Page
+
+from courses.models import Attendance, ModuleCompletion, ProgrammePage
+from credentials.cme.models import CmeActivity, CmeClaim, CmeCompletion, CmeEvaluation
+from credentials.cme.reports import NO_PROGRAMME, ActivityFacts, EvaluationAnswers
+
+# A module page sits under its course, which sits under its programme (courses.models).
+MODULE_DEPTH_BELOW_PROGRAMME = 2
+
+
+def _programme_path(module_path: str) -> str:
+    return module_path[: -Page.steplen * MODULE_DEPTH_BELOW_PROGRAMME]
+
+
+def _counts(rows, key: str) -> dict[int, int]:
+    return {row[key]: row["n"] for row in rows}
+
+
+def activity_facts() -> list[ActivityFacts]:
+    """Every activity with its completions, credit claimed per credit type, evaluation answers
+    and programme, in seven queries."""
+    activities = list(
+        CmeActivity.objects.select_related("module", "live_session__module").order_by("code")
+    )
+    module_ids = {a.module_id for a in activities if a.module_id}
+    session_ids = {a.live_session_id for a in activities if a.live_session_id}
+    by_module = _counts(
+        ModuleCompletion.objects.filter(module_id__in=module_ids)
+        .values("module_id")
+        .annotate(n=Count("trainee", distinct=True)),
+        "module_id",
+    )
+    by_session = _counts(
+        Attendance.objects.filter(session_id__in=session_ids, attended=True)
+        .values("session_id")
+        .annotate(n=Count("trainee", distinct=True)),
+        "session_id",
+    )
+    by_office = _counts(
+        CmeCompletion.objects.values("activity_id").annotate(n=Count("id")), "activity_id"
+    )
+    credits: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    claims: dict[int, int] = defaultdict(int)
+    for row in CmeClaim.objects.values("activity_id", "credit_type__name").annotate(
+        total=Sum("credits"), n=Count("id")
+    ):
+        credits[row["activity_id"]][row["credit_type__name"]] = row["total"]
+        claims[row["activity_id"]] += row["n"]
+    answers: dict[int, list[EvaluationAnswers]] = defaultdict(list)
+    for activity_id, *numbers in CmeEvaluation.objects.values_list(
+        "activity_id",
+        "confidence_before",
+        "confidence_after",
+        "intends_change",
+        "wellbeing_before",
+        "wellbeing_after",
+    ).order_by("pk"):
+        answers[activity_id].append(EvaluationAnswers(*numbers))
+    modules = {
+        a.pk: a.module if a.module_id else (a.live_session.module if a.live_session_id else None)
+        for a in activities
+    }
+    programme_titles = dict(
+        ProgrammePage.objects.filter(
+            path__in={_programme_path(m.path) for m in modules.values() if m is not None}
+        ).values_list("path", "title")
+    )
+
+    def completions(activity: CmeActivity) -> int:
+        if activity.module_id:
+            return by_module.get(activity.module_id, 0)
+        if activity.live_session_id:
+            return by_session.get(activity.live_session_id, 0)
+        return by_office.get(activity.pk, 0)
+
+    def programme(activity: CmeActivity) -> str:
+        module = modules[activity.pk]
+        if module is None:
+            return NO_PROGRAMME
+        return programme_titles.get(_programme_path(module.path), NO_PROGRAMME)
+
+    return [
+        ActivityFacts(
+            code=activity.code,
+            title=activity.title,
+            programme=programme(activity),
+            completions=completions(activity),
+            credits=credits[activity.pk],
+            claims=claims[activity.pk],
+            answers=tuple(answers[activity.pk]),
+        )
+        for activity in activities
+    ]
