@@ -80,7 +80,16 @@ class UserAdmin(auth_admin.UserAdmin):
         ("Name", {"fields": ("first_name", "last_name")}),
         (
             "Professional details",
-            {"fields": ("profession", "specialty", "npi", "credential_held", "training_start")},
+            {
+                "fields": (
+                    "profession",
+                    "specialty",
+                    "npi",
+                    "credential_held",
+                    "credential_since",
+                    "training_start",
+                )
+            },
         ),
         ("Preferences", {"fields": ("time_zone",)}),
         ("Roles", {"fields": ("roles", "is_active", "is_staff", "is_superuser")}),

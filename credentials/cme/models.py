@@ -155,6 +155,12 @@ class ActivityCredit(models.Model):
     activity = models.ForeignKey(CmeActivity, on_delete=models.CASCADE, related_name="credits")
     credit_type = models.ForeignKey(CreditType, on_delete=models.PROTECT, related_name="+")
     max_credits = models.DecimalField(**CREDITS)
+    ethics = models.BooleanField(
+        "coaching ethics",
+        default=False,
+        help_text="ICF Core Competency units only: these units are in coaching ethics (a "
+        "renewal needs at least 3).",
+    )
 
     class Meta:
         ordering = ["credit_type_id"]
@@ -173,6 +179,10 @@ class ActivityCredit(models.Model):
     def clean(self):
         if self.max_credits is None or not self.credit_type_id:
             return
+        if self.ethics and self.credit_type.code != CreditTypeCode.ICF_CORE:
+            raise ValidationError(
+                {"ethics": "Only ICF Core Competency units can be coaching ethics units."}
+            )
         problem = rules.maximum_problem(
             maximum=self.max_credits, increment=self.credit_type.increment
         )

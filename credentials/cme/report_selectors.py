@@ -4,6 +4,7 @@ Each read costs a fixed number of queries however many activities, learners or c
 are: rows are grouped in the database or fetched in one query each, and put together in Python.
 """
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -11,8 +12,17 @@ from django.db.models import Count, Sum
 from wagtail.models import Page
 
 from courses.models import Attendance, ModuleCompletion, ProgrammePage
-from credentials.cme.models import CmeActivity, CmeClaim, CmeCompletion, CmeEvaluation
+from credentials.cme import renewal
+from credentials.cme.models import (
+    ActivityCredit,
+    CmeActivity,
+    CmeClaim,
+    CmeCompletion,
+    CmeEvaluation,
+)
 from credentials.cme.reports import NO_PROGRAMME, ActivityFacts, EvaluationAnswers
+from credentials.models import Award, Engagement, MentorSession, MentorSessionStatus
+from lms.models import Credential, User
 
 # A module page sits under its course, which sits under its programme (courses.models).
 MODULE_DEPTH_BELOW_PROGRAMME = 2
@@ -101,3 +111,63 @@ def activity_facts() -> list[ActivityFacts]:
         )
         for activity in activities
     ]
+
+
+# --- Renewal ------------------------------------------------------------------------------------
+
+
+def renewal_cycle_start(*, coach: User) -> dt.date | None:
+    """When the credential held was granted or last renewed: the date recorded on the person,
+    else the latest award of that level issued here; None when neither is known."""
+    if coach.credential_since:
+        return coach.credential_since
+    return (
+        Award.objects.filter(
+            trainee=coach, pathway__level=coach.credential_held, revoked_at__isnull=True
+        )
+        .order_by("-issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+
+
+def renewal_for(*, coach: User) -> renewal.RenewalStatus | None:
+    """The coach's renewal status in the current cycle; None without a credential or a date."""
+    if coach.credential_held == Credential.NONE:
+        return None
+    start = renewal_cycle_start(coach=coach)
+    if start is None:
+        return None
+    ethics_offers = set(
+        ActivityCredit.objects.filter(ethics=True, activity__claims__learner=coach).values_list(
+            "activity_id", "credit_type_id"
+        )
+    )
+    claims = CmeClaim.objects.filter(
+        learner=coach, credit_type__code__in=(renewal.ICF_CORE, renewal.ICF_RESOURCE)
+    ).values_list("completed_on", "credit_type__code", "credits", "activity_id", "credit_type_id")
+    units = [
+        renewal.CceUnits(
+            completed_on=completed_on,
+            credit_type=code,
+            units=credits,
+            ethics=(activity_id, credit_type_id) in ethics_offers,
+        )
+        for completed_on, code, credits, activity_id, credit_type_id in claims
+    ]
+    sessions = [
+        renewal.MentorHours(
+            date=day,
+            hours=hours,
+            group_size=group_size if engagement == Engagement.GROUP else None,
+        )
+        for day, hours, engagement, group_size in MentorSession.objects.filter(
+            trainee=coach, status=MentorSessionStatus.CONFIRMED
+        ).values_list("date", "hours", "engagement", "group_size")
+    ]
+    return renewal.renewal_status(
+        credential=coach.credential_held,
+        cycle_start=start,
+        units=units,
+        mentor_sessions=sessions,
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from credentials.cme import pars, report_selectors, reports
 from credentials.cme.report_forms import PeriodForm
 from lms import policies
+from lms.models import Credential
 from lms.services import pars_consent_set
 
 PARS_CONSENT_CHOICES = {"yes": True, "no": False}
@@ -128,8 +129,22 @@ def _chart(groups, measure: str, *, short: bool = False) -> reports.ChangeChart:
     )
 
 
+@login_required
+@require_GET
+def renewal_page(request):
+    """A credentialed coach's ICF renewal: what the current cycle needs and what is missing."""
+    coach = request.user
+    context = {
+        "status": report_selectors.renewal_for(coach=coach),
+        "credential": coach.credential_held,
+        "holds_credential": coach.credential_held != Credential.NONE,
+    }
+    return render(request, "credentials/cme/reports/renewal.html", context)
+
+
 urlpatterns = [
     path("cme/pars-permission/", pars_consent_update, name="cme_pars_consent"),
+    path("cme/renewal/", renewal_page, name="cme_renewal"),
     path("cme/office/reports/", activity_reports_page, name="cme_activity_reports"),
     path("cme/office/pars/", pars_export_page, name="cme_pars_export"),
     path("cme/office/pars/<str:file_format>/", pars_export_download, name="cme_pars_download"),
