@@ -30,7 +30,7 @@ from credentials import selectors, services
 from credentials.models import AssessmentKind, Engagement, ImportKind
 from credentials.services import ImportRow
 from lms import policies
-from lms.models import Credential, Role, User
+from lms.models import Credential, Profession, Role, User
 from lms.services import UpsertOutcome, person_upsert
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -77,6 +77,13 @@ class TextCell(widgets.Widget):
         if len(value) > self.max_length:
             raise ValueError(f"is too long: keep it to {self.max_length} characters")
         return value
+
+
+class CodeCell(TextCell):
+    """A short code kept in capitals (a state such as CA), so that 'ca' and 'CA' are one."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row=row, **kwargs).upper()
 
 
 class EmailCell(widgets.Widget):
@@ -363,6 +370,25 @@ class RecordResource(resources.Resource):
         return {attribute: [message]} if message else {}
 
 
+PROFESSIONS = {
+    "physician": Profession.PHYSICIAN,
+    "nurse": Profession.NURSE,
+    "psychologist": Profession.PSYCHOLOGIST,
+    "other": Profession.OTHER_CLINICIAN,
+    "other clinician": Profession.OTHER_CLINICIAN,
+    "non clinician": Profession.NON_CLINICIAN,
+    "non-clinician": Profession.NON_CLINICIAN,
+}
+CME_IDENTIFIERS = (
+    "profession",
+    "npi",
+    "licence_number",
+    "licence_state",
+    "board_id",
+    "birth_month",
+    "birth_day",
+    "pars_consent",
+)
 ADMIN_ROW_REFUSED_MESSAGE = (
     "Only a superuser can import programme admins: ask a superuser to import this file."
 )
@@ -402,6 +428,44 @@ class PeopleResource(RecordResource):
         "Training Start", "training_start", DateCell(), required=False, heading_required=False
     )
 
+    # Optional, for CME (DESIGN §4): an empty cell keeps what is stored.
+    profession = Column(
+        "Profession",
+        "profession",
+        ChoiceCell(PROFESSIONS, "physician, nurse, psychologist or other"),
+        required=False,
+        heading_required=False,
+    )
+    npi = Column("NPI", "npi", TextCell(10), required=False, heading_required=False)
+    licence_number = Column(
+        "Licence Number", "licence_number", TextCell(40), required=False, heading_required=False
+    )
+    licence_state = Column(
+        "Licence State", "licence_state", CodeCell(2), required=False, heading_required=False
+    )
+    board_id = Column("Board ID", "board_id", TextCell(40), required=False, heading_required=False)
+    birth_month = Column(
+        "Birth Month",
+        "birth_month",
+        WholeNumberCell(example=7),
+        required=False,
+        heading_required=False,
+    )
+    birth_day = Column(
+        "Birth Day",
+        "birth_day",
+        WholeNumberCell(example=14),
+        required=False,
+        heading_required=False,
+    )
+    pars_consent = Column(
+        "PARS Consent",
+        "pars_consent",
+        ChoiceCell({"yes": True, "no": False}, "yes or no"),
+        required=False,
+        heading_required=False,
+    )
+
     def check_row(self, row):
         if row.role == Role.PROGRAMME_ADMIN and not policies.may_grant_admin_power(self.actor):
             return {"role": [ADMIN_ROW_REFUSED_MESSAGE]}
@@ -419,6 +483,7 @@ class PeopleResource(RecordResource):
             credential=row.credential,
             training_start=row.training_start,
             actor=self.actor,
+            cme_identifiers={name: getattr(row, name) for name in CME_IDENTIFIERS},
         )
         self.outcomes[outcome] += 1
 
@@ -584,6 +649,9 @@ class AssessmentResource(RecordResource):
         return services.assessment_results_import(rows=rows)
 
 
+# The CME kinds build on RecordResource above, so they are imported once it exists.
+from credentials.cme.resources import CmeActivityResource, CmeCreditResource  # noqa: E402
+
 RESOURCES: dict[str, type[RecordResource]] = {
     resource.kind: resource
     for resource in (
@@ -592,5 +660,7 @@ RESOURCES: dict[str, type[RecordResource]] = {
         CoachingLogResource,
         MentorSessionResource,
         AssessmentResource,
+        CmeActivityResource,
+        CmeCreditResource,
     )
 }

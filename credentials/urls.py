@@ -1,6 +1,7 @@
 """URLs of the credentials app; each area's views module holds its own `urlpatterns`."""
 
 from credentials.cme import report_views as cme_reports
+from credentials.cme import views as cme
 from credentials.views import awards, imports, progress, records
 
 app_name = "credentials"
@@ -9,5 +10,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *progress.urlpatterns,
     *awards.urlpatterns,
+    *cme.urlpatterns,
     *cme_reports.urlpatterns,
 ]

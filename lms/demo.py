@@ -25,6 +25,7 @@ from courses.models import (
     ProgrammeIndexPage,
     ProgrammePage,
 )
+from credentials.cme.demo import cme_demo_seed
 from lms.demo_records import demo_records_seed
 from lms.models import Credential, Profession, Role, User
 from lms.services import user_create
@@ -592,6 +593,7 @@ def demo_seed() -> list[DemoLogin]:
         if trainee.module_completions.count() < done:
             _progress(trainee, cohort, modules, trainer, sessions, done)
     demo_records_seed(users=users)
+    cme_demo_seed(module=modules[0], physician=users["trainee@demo.coach"])
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")
         for role, email, first, last, *_ in PEOPLE

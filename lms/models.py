@@ -1,5 +1,6 @@
 """People: the custom user model. Email is the login."""
 
+import calendar
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -168,6 +169,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.pk is not None and (
             self.groups.filter(name=Role.PROGRAMME_ADMIN.value).exists()
         )
+
+    @property
+    def birthday(self) -> str:
+        """'9 March' (no year, as PARS reports it); '' when not given."""
+        if self.birth_month is None or self.birth_day is None:
+            return ""
+        return f"{self.birth_day} {calendar.month_name[self.birth_month]}"
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -278,8 +278,13 @@ def person_upsert(
     credential: str | None = None,
     training_start: date | None = None,
     actor: User | None = None,
+    cme_identifiers: dict | None = None,
 ) -> tuple[User, UpsertOutcome]:
     """Create or update one person from the people import; the email is the natural key.
+
+    `cme_identifiers` holds the optional CME columns by field name (profession, npi,
+    licence_number, licence_state, board_id, birth_month, birth_day, pars_consent); a None
+    value keeps what is stored. A change of PARS consent records when it was given or withdrawn.
 
     The role is added to the roles the person already has (an import never takes a role away).
     An empty credential or training start keeps what the person already has, so a file that
@@ -289,9 +294,14 @@ def person_upsert(
     email = User.objects.normalize_email(email.strip()).lower()
     if training_start is not None and role != Role.TRAINEE:
         raise ValidationError({"training_start": "Only trainees have a training start date."})
+    identifiers = {
+        name: value for name, value in (cme_identifiers or {}).items() if value is not None
+    }
     person = User.objects.select_for_update().filter(email=email).first()
     if person is None:
-        profile = {"training_start": training_start}
+        profile = {"training_start": training_start, **identifiers}
+        if "pars_consent" in identifiers:
+            profile["pars_consent_changed_at"] = timezone.now()
         if credential is not None:
             profile["credential_held"] = credential
         _validate_training_start(training_start, DEFAULT_TIME_ZONE)
@@ -311,7 +321,7 @@ def person_upsert(
             return person, UpsertOutcome.CREATED
         except IntegrityError:
             person = User.objects.select_for_update().get(email=email)
-    wanted = {"first_name": first_name, "last_name": last_name}
+    wanted = {"first_name": first_name, "last_name": last_name, **identifiers}
     if credential is not None:
         wanted["credential_held"] = credential
     if training_start is not None:
@@ -320,6 +330,9 @@ def person_upsert(
     changed = [field for field, value in wanted.items() if getattr(person, field) != value]
     for field in changed:
         setattr(person, field, wanted[field])
+    if "pars_consent" in changed:
+        person.pars_consent_changed_at = timezone.now()
+        changed.append("pars_consent_changed_at")
     if changed:
         person.full_clean()
         person.save(update_fields=changed)

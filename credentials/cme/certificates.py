@@ -16,7 +16,7 @@ def certificate_context(*, claim: CmeClaim) -> dict:
     offers = selectors.activity_offers(activity=activity)
     live = activity.learning_format == LearningFormat.LIVE
     return {
-        "holder_name": claim.learner.get_full_name() or claim.learner.email,
+        "holder_name": claim.learner.get_full_name() or "The holder",
         "is_participation": claim.credit_type.code == CreditTypeCode.PARTICIPATION,
         "provider": activity.provider,
         "activity_title": activity.title,

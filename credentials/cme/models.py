@@ -186,6 +186,17 @@ class ActivityCredit(models.Model):
         problem = rules.maximum_problem(
             maximum=self.max_credits, increment=self.credit_type.increment
         )
+        if not problem and self.activity_id:
+            above = CmeClaim.objects.filter(
+                activity_id=self.activity_id,
+                credit_type_id=self.credit_type_id,
+                credits__gt=self.max_credits,
+            ).count()
+            if above:
+                problem = (
+                    f"{above} claim{'s' if above != 1 else ''} of this activity already exceed "
+                    "this maximum: correct them first."
+                )
         if problem:
             raise ValidationError({"max_credits": problem})
 

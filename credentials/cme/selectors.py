@@ -175,6 +175,10 @@ class Transcript:
     totals: dict[str, Decimal]  # credit type code → credits
     names: dict[str, str]  # credit type code → name
 
+    @property
+    def named_totals(self) -> list[tuple[str, Decimal]]:
+        return [(self.names[code], total) for code, total in self.totals.items()]
+
 
 def transcript_claims(*, learner: User, date_from: dt.date | None, date_to: dt.date | None):
     """The learner's claims completed in the range (either end may be open), newest first:
@@ -227,3 +231,26 @@ def credit_types_by_code() -> dict[str, CreditType]:
 
 def activities_by_code(*, codes) -> dict[str, CmeActivity]:
     return {activity.code: activity for activity in CmeActivity.objects.filter(code__in=codes)}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def transcript_document(transcript: Transcript) -> dict:
+    """The `cme_transcript --json` shape (DESIGN §4): numbers as JSON numbers, dates ISO."""
+    return {
+        "email": transcript.learner.email,
+        "claims": [
+            {
+                "activity_code": claim.activity.code,
+                "title": claim.activity.title,
+                "credit_type": claim.credit_type.code,
+                "credits": _number(claim.credits),
+                "completed_on": claim.completed_on.isoformat(),
+                "verification_code": claim.verification_code,
+            }
+            for claim in transcript.claims
+        ],
+        "totals": {code: _number(total) for code, total in transcript.totals.items()},
+    }

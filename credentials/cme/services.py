@@ -262,15 +262,7 @@ def cme_activity_credit_upsert(
         return UpsertOutcome.CREATED
     if offer.max_credits != max_credits:
         offer.max_credits = max_credits
-        offer.full_clean()
-        above = activity.claims.filter(credit_type=credit_type, credits__gt=max_credits).count()
-        if above:
-            raise ValidationError(
-                {
-                    "max_credits": f"{above} claim{'s' if above != 1 else ''} of this activity "
-                    "already exceed this maximum: correct them first."
-                }
-            )
+        offer.full_clean()  # also refuses a maximum below stored claims
         offer.save(update_fields=["max_credits"])
         return UpsertOutcome.UPDATED
     return outcome

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from credentials import selectors, services
 from credentials.certificates import credential_title
+from credentials.cme import selectors as cme_selectors
+from credentials.cme.certificates import certificate_context
 from credentials.engine import format_date
 from credentials.models import ApplicationStatus
 from credentials.views.progress import render_progress
@@ -154,6 +156,8 @@ def award_certificate(request, code: str):
 @require_GET
 def verify(request, code: str):
     award = selectors.award_by_code(code=code)
+    if award is None and (claim := cme_selectors.claim_by_code(code=code)) is not None:
+        return render(request, "credentials/cme/verify.html", certificate_context(claim=claim))
     if award is None:
         return render(
             request, "credentials/verify_not_found.html", {"message": NOT_FOUND_MESSAGE}, status=404
