@@ -222,7 +222,7 @@ class CmeEvaluation(models.Model):
 
     activity = models.ForeignKey(CmeActivity, on_delete=models.PROTECT, related_name="evaluations")
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cme_evaluations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cme_evaluations"
     )
     confidence_before = models.PositiveSmallIntegerField(validators=CONFIDENCE)
     confidence_after = models.PositiveSmallIntegerField(validators=CONFIDENCE)
@@ -256,7 +256,7 @@ class CmeCompletion(models.Model):
 
     activity = models.ForeignKey(CmeActivity, on_delete=models.PROTECT, related_name="completions")
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cme_completions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cme_completions"
     )
     completed_on = models.DateField()
     recorded_by = models.ForeignKey(

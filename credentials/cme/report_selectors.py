@@ -171,3 +171,12 @@ def renewal_for(*, coach: User) -> renewal.RenewalStatus | None:
         units=units,
         mentor_sessions=sessions,
     )
+
+
+def learner_has_cme_records(*, learner: User) -> bool:
+    """Claims, evaluations or completions: records kept 6 years."""
+    return (
+        CmeClaim.objects.filter(learner=learner).exists()
+        or CmeEvaluation.objects.filter(learner=learner).exists()
+        or CmeCompletion.objects.filter(learner=learner).exists()
+    )

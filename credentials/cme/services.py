@@ -215,6 +215,19 @@ def cme_certificate_attach(*, claim_id: int) -> CmeClaim | None:
     return claim
 
 
+@transaction.atomic
+def cme_certificates_discard(*, learner: User) -> None:
+    """Forget the learner's certificate files (they print the name) when the learner is erased;
+    the files go once the transaction commits, so a rollback keeps them."""
+    claims = list(
+        CmeClaim.objects.select_for_update().filter(learner=learner).exclude(certificate_pdf="")
+    )
+    names = [claim.certificate_pdf.name for claim in claims]
+    CmeClaim.objects.filter(pk__in=[claim.pk for claim in claims]).update(certificate_pdf="")
+    storage = CmeClaim._meta.get_field("certificate_pdf").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
 # --- Imports -------------------------------------------------------------------------------
 
 
