@@ -21,6 +21,7 @@ __all__ = [
     "ActivityCredit",
     "ClaimSource",
     "CmeActivity",
+    "CmeCertificateJob",
     "CmeClaim",
     "CmeClaimCorrection",
     "CmeCompletion",
@@ -368,3 +369,34 @@ class CmeClaimCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_credits} → {self.new_credits} ({self.at:%Y-%m-%d})"
+
+
+class CertificateJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Making certificates"
+    DONE = "done", "Finished"
+
+
+class CmeCertificateJob(models.Model):
+    """Certificates the CME office issues or reissues in bulk, made by a Celery task."""
+
+    claim_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=CertificateJobStatus.choices, default=CertificateJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # [{claim: id, message: text}] for the claims whose certificate could not be made.
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "CME certificate job"
+
+    def __str__(self) -> str:
+        return f"{self.total} CME certificates, {self.created_at:%Y-%m-%d %H:%M}"

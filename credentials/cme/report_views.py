@@ -7,11 +7,12 @@ The CME office's pages answer 404 to anyone else, like the rest of the back offi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from credentials.cme import pars, report_selectors, reports
+from credentials.cme.models import CertificateJobStatus, CmeCertificateJob
 from credentials.cme.report_forms import PeriodForm
 from lms import policies
 from lms.models import Credential
@@ -142,10 +143,42 @@ def renewal_page(request):
     return render(request, "credentials/cme/reports/renewal.html", context)
 
 
+def _certificate_job(request, pk: int) -> CmeCertificateJob:
+    _cme_office_only(request)
+    return get_object_or_404(CmeCertificateJob.objects.select_related("created_by"), pk=pk)
+
+
+def _job_context(job: CmeCertificateJob) -> dict:
+    return {"job": job, "running": job.status != CertificateJobStatus.DONE}
+
+
+@login_required
+@require_GET
+def certificate_job_page(request, pk: int):
+    """Progress of a bulk issue of certificates; the status part polls itself with htmx."""
+    job = _certificate_job(request, pk)
+    return render(request, "credentials/cme/reports/certificate_job.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def certificate_job_status(request, pk: int):
+    job = _certificate_job(request, pk)
+    return render(
+        request, "credentials/cme/reports/_certificate_job_status.html", _job_context(job)
+    )
+
+
 urlpatterns = [
     path("cme/pars-permission/", pars_consent_update, name="cme_pars_consent"),
     path("cme/renewal/", renewal_page, name="cme_renewal"),
     path("cme/office/reports/", activity_reports_page, name="cme_activity_reports"),
+    path("cme/office/certificates/<int:pk>/", certificate_job_page, name="cme_certificate_job"),
+    path(
+        "cme/office/certificates/<int:pk>/status/",
+        certificate_job_status,
+        name="cme_certificate_job_status",
+    ),
     path("cme/office/pars/", pars_export_page, name="cme_pars_export"),
     path("cme/office/pars/<str:file_format>/", pars_export_download, name="cme_pars_download"),
 ]
