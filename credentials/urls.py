@@ -1,5 +1,6 @@
 """URLs of the credentials app; each area's views module holds its own `urlpatterns`."""
 
+from credentials.cme import report_views as cme_reports
 from credentials.cme import views as cme
 from credentials.views import awards, imports, mentoring, progress, records
 
@@ -11,4 +12,5 @@ urlpatterns = [
     *progress.urlpatterns,
     *awards.urlpatterns,
     *cme.urlpatterns,
+    *cme_reports.urlpatterns,
 ]

@@ -3,15 +3,16 @@ lms.services.user_set_roles; is_staff follows the roles by itself (User.save). O
 grants admin power here (lms.policies)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from lms import policies
 from lms.models import Role, User
-from lms.services import user_set_roles
+from lms.services import ErasureOutcome, learner_erase, user_set_roles
 
 
 class RolesFieldMixin(forms.Form):
@@ -73,6 +74,7 @@ class UserAdmin(auth_admin.UserAdmin):
         "last_login",
     )
     list_filter = ("groups", "credential_held", "profession", "is_staff", "is_active")
+    actions = ["erase_selected"]
     search_fields = ("email", "first_name", "last_name", "npi", "specialty")
     readonly_fields = ("last_login", "date_joined", "is_staff")
     fieldsets = (
@@ -80,7 +82,16 @@ class UserAdmin(auth_admin.UserAdmin):
         ("Name", {"fields": ("first_name", "last_name")}),
         (
             "Professional details",
-            {"fields": ("profession", "specialty", "npi", "credential_held", "training_start")},
+            {
+                "fields": (
+                    "profession",
+                    "specialty",
+                    "npi",
+                    "credential_held",
+                    "credential_since",
+                    "training_start",
+                )
+            },
         ),
         ("Preferences", {"fields": ("time_zone",)}),
         ("Roles", {"fields": ("roles", "is_active", "is_staff", "is_superuser")}),
@@ -139,3 +150,29 @@ class UserAdmin(auth_admin.UserAdmin):
         super().save_related(request, form, formsets, change)
         roles = tuple(Role(value) for value in form.cleaned_data.get("roles", ()))
         user_set_roles(user=form.instance, roles=roles, actor=request.user)
+
+    # Deleting goes through learner_erase, which keeps CME records (anonymised) for 6 years. A
+    # person with CME records cannot be deleted outright (PROTECT); "Erase" anonymises them.
+    def delete_model(self, request, obj):
+        learner_erase(user=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            learner_erase(user=user, actor=request.user)
+
+    @admin.action(description="Erase the selected people (CME records are kept, anonymised)")
+    def erase_selected(self, request, queryset):
+        outcomes = {ErasureOutcome.DELETED: 0, ErasureOutcome.ANONYMISED: 0}
+        for user in queryset:
+            if not self.has_delete_permission(request, user):
+                messages.error(request, f"You may not erase {user}.")
+                continue
+            try:
+                outcomes[learner_erase(user=user, actor=request.user)] += 1
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        messages.success(
+            request,
+            f"Deleted {outcomes[ErasureOutcome.DELETED]}; anonymised "
+            f"{outcomes[ErasureOutcome.ANONYMISED]} who have CME records, which are kept.",
+        )

@@ -114,6 +114,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     credential_held = models.CharField(
         "credential held", max_length=4, choices=Credential.choices, default=Credential.NONE
     )
+    credential_since = models.DateField(
+        "credential granted or last renewed on",
+        null=True,
+        blank=True,
+        help_text="Starts the 3-year renewal cycle of the credential held.",
+    )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -462,3 +462,66 @@ def _rewrite(model, rows: list, names: list[str]) -> int:
     if rows:
         model._base_manager.bulk_update(rows, names)
     return len(rows)
+
+
+@transaction.atomic
+def pars_consent_set(*, user: User, consent: bool) -> User:
+    """The person allows (or stops allowing) their CME credit to be reported to ACCME PARS.
+
+    The date of the change is kept; asking for what is already recorded changes nothing, so the
+    date stays that of the real decision. Exports read the consent as it is on the day they run:
+    a withdrawal leaves out every later export, whatever was completed before.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pars_consent == consent:
+        return user
+    user.pars_consent = consent
+    user.pars_consent_changed_at = timezone.now()
+    user.full_clean()
+    user.save(update_fields=["pars_consent", "pars_consent_changed_at"])
+    return user
+
+
+class ErasureOutcome(StrEnum):
+    DELETED = "deleted"
+    ANONYMISED = "anonymised"
+
+
+ERASED_FIRST_NAME, ERASED_LAST_NAME = "Erased", "learner"
+
+
+@transaction.atomic
+def learner_erase(*, user: User, actor: User | None = None) -> ErasureOutcome:
+    """Remove a person. CME records are kept 6 years (DESIGN §2), so a person who has any is
+    anonymised instead: name, email, identifiers and birthday scrubbed, PARS permission
+    withdrawn, sign-in and roles taken away, certificate files (they print the name) deleted.
+    Their claims, evaluations and completions stay, attached to the anonymous row; the foreign
+    keys PROTECT them, so a plain delete cannot remove them."""
+    from credentials.cme.report_selectors import learner_has_cme_records
+    from credentials.cme.services import cme_certificates_discard
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not learner_has_cme_records(learner=user):
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError as error:
+            kinds = sorted({row._meta.verbose_name_plural for row in error.protected_objects})
+            raise ValidationError(
+                f"{user} cannot be deleted: other records must be kept ({', '.join(kinds)})."
+            ) from None
+        return ErasureOutcome.DELETED
+    cme_certificates_discard(learner=user)
+    user_set_roles(user=user, roles=(), actor=actor)
+    user.first_name, user.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
+    user.email = f"erased-{user.pk}@erased.invalid"
+    for name in ("specialty", "npi", "licence_number", "licence_state", "board_id"):
+        setattr(user, name, "")
+    user.birth_month = user.birth_day = user.training_start = None
+    user.pars_consent = False
+    user.pars_consent_changed_at = timezone.now()
+    user.is_active = False
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return ErasureOutcome.ANONYMISED

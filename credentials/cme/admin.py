@@ -6,6 +6,7 @@ reason, and the correction history is kept.
 
 from django import forms
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from credentials.cme import services
 from credentials.cme.models import (
@@ -123,6 +124,14 @@ class CmeClaimAdmin(admin.ModelAdmin):
         "certificate_pdf",
     ]
     inlines = [CorrectionInline]
+    actions = ["issue_certificates"]
+
+    @admin.action(description="Issue or reissue the certificates of the selected claims")
+    def issue_certificates(self, request, queryset):
+        job = services.cme_certificate_job_start(
+            claim_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        return redirect("credentials:cme_certificate_job", pk=job.pk)
 
     def has_add_permission(self, request):
         return False

@@ -21,6 +21,7 @@ __all__ = [
     "ActivityCredit",
     "ClaimSource",
     "CmeActivity",
+    "CmeCertificateJob",
     "CmeClaim",
     "CmeClaimCorrection",
     "CmeCompletion",
@@ -155,6 +156,12 @@ class ActivityCredit(models.Model):
     activity = models.ForeignKey(CmeActivity, on_delete=models.CASCADE, related_name="credits")
     credit_type = models.ForeignKey(CreditType, on_delete=models.PROTECT, related_name="+")
     max_credits = models.DecimalField(**CREDITS)
+    ethics = models.BooleanField(
+        "coaching ethics",
+        default=False,
+        help_text="ICF Core Competency units only: these units are in coaching ethics (a "
+        "renewal needs at least 3).",
+    )
 
     class Meta:
         ordering = ["credit_type_id"]
@@ -173,6 +180,10 @@ class ActivityCredit(models.Model):
     def clean(self):
         if self.max_credits is None or not self.credit_type_id:
             return
+        if self.ethics and self.credit_type.code != CreditTypeCode.ICF_CORE:
+            raise ValidationError(
+                {"ethics": "Only ICF Core Competency units can be coaching ethics units."}
+            )
         problem = rules.maximum_problem(
             maximum=self.max_credits, increment=self.credit_type.increment
         )
@@ -213,7 +224,7 @@ class CmeEvaluation(models.Model):
 
     activity = models.ForeignKey(CmeActivity, on_delete=models.PROTECT, related_name="evaluations")
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cme_evaluations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cme_evaluations"
     )
     confidence_before = models.PositiveSmallIntegerField(validators=CONFIDENCE)
     confidence_after = models.PositiveSmallIntegerField(validators=CONFIDENCE)
@@ -247,7 +258,7 @@ class CmeCompletion(models.Model):
 
     activity = models.ForeignKey(CmeActivity, on_delete=models.PROTECT, related_name="completions")
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cme_completions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cme_completions"
     )
     completed_on = models.DateField()
     recorded_by = models.ForeignKey(
@@ -359,3 +370,34 @@ class CmeClaimCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_credits} → {self.new_credits} ({self.at:%Y-%m-%d})"
+
+
+class CertificateJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Making certificates"
+    DONE = "done", "Finished"
+
+
+class CmeCertificateJob(models.Model):
+    """Certificates the CME office issues or reissues in bulk, made by a Celery task."""
+
+    claim_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=CertificateJobStatus.choices, default=CertificateJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # [{claim: id, message: text}] for the claims whose certificate could not be made.
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "CME certificate job"
+
+    def __str__(self) -> str:
+        return f"{self.total} CME certificates, {self.created_at:%Y-%m-%d %H:%M}"

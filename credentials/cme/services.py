@@ -12,15 +12,17 @@ from django.utils import timezone
 from credentials.cme import certificates, rules, selectors
 from credentials.cme.models import (
     ActivityCredit,
+    CertificateJobStatus,
     ClaimSource,
     CmeActivity,
+    CmeCertificateJob,
     CmeClaim,
     CmeClaimCorrection,
     CmeCompletion,
     CmeEvaluation,
     CreditType,
 )
-from credentials.cme.tasks import cme_certificate_render
+from credentials.cme.tasks import cme_certificate_job_run_task, cme_certificate_render
 from lms import policies
 from lms.models import User
 from lms.services import UpsertOutcome
@@ -213,6 +215,75 @@ def cme_certificate_attach(*, claim_id: int) -> CmeClaim | None:
     claim.certificate_pdf.save("cme-certificate.pdf", ContentFile(pdf), save=False)
     claim.save(update_fields=["certificate_pdf"])
     return claim
+
+
+@transaction.atomic
+def cme_certificates_discard(*, learner: User) -> None:
+    """Forget the learner's certificate files (they print the name) when the learner is erased;
+    the files go once the transaction commits, so a rollback keeps them."""
+    claims = list(
+        CmeClaim.objects.select_for_update().filter(learner=learner).exclude(certificate_pdf="")
+    )
+    names = [claim.certificate_pdf.name for claim in claims]
+    CmeClaim.objects.filter(pk__in=[claim.pk for claim in claims]).update(certificate_pdf="")
+    storage = CmeClaim._meta.get_field("certificate_pdf").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def cme_certificate_reissue(*, claim_id: int) -> CmeClaim:
+    """Make the claim's certificate again from what is stored now (a new file; the old one goes
+    once the transaction commits)."""
+    claim = (
+        CmeClaim.objects.select_for_update()
+        .select_related("learner", "activity", "credit_type")
+        .get(pk=claim_id)
+    )
+    old_pdf = claim.certificate_pdf.name
+    pdf = certificates.cme_certificate_pdf(claim=claim)
+    claim.certificate_pdf.save("cme-certificate.pdf", ContentFile(pdf), save=False)
+    claim.save(update_fields=["certificate_pdf"])
+    if old_pdf and old_pdf != claim.certificate_pdf.name:
+        storage = claim.certificate_pdf.storage
+        transaction.on_commit(lambda: storage.delete(old_pdf))
+    return claim
+
+
+@transaction.atomic
+def cme_certificate_job_start(*, claim_ids: list[int], actor: User) -> CmeCertificateJob:
+    """Issue or reissue the certificates of these claims in the background."""
+    if not policies.can_manage_cme(actor):
+        raise ValidationError("Only the CME office issues certificates in bulk.")
+    ids = sorted(set(claim_ids))
+    if not ids:
+        raise ValidationError("Choose at least one claim.")
+    job = CmeCertificateJob(claim_ids=ids, total=len(ids), created_by=actor)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: cme_certificate_job_run_task.delay(job.pk))
+    return job
+
+
+def cme_certificate_job_run(*, job_id: int) -> CmeCertificateJob | None:
+    """Make each certificate in its own transaction, so the progress page sees it move; a
+    retried task carries on after the last certificate made, and a finished job is left alone."""
+    job = CmeCertificateJob.objects.filter(pk=job_id).first()
+    if job is None or job.status == CertificateJobStatus.DONE:
+        return job
+    jobs = CmeCertificateJob.objects.filter(pk=job_id)
+    jobs.update(status=CertificateJobStatus.RUNNING)
+    errors = list(job.errors)
+    for position, claim_id in enumerate(job.claim_ids[job.processed :], start=job.processed + 1):
+        try:
+            cme_certificate_reissue(claim_id=claim_id)
+        except CmeClaim.DoesNotExist:
+            errors.append({"claim": claim_id, "message": "This claim no longer exists."})
+        except Exception as error:  # one broken certificate must not stop the others
+            errors.append({"claim": claim_id, "message": f"The PDF could not be made: {error}"})
+        jobs.update(processed=position, errors=errors)
+    jobs.update(status=CertificateJobStatus.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
 
 
 # --- Imports -------------------------------------------------------------------------------

@@ -9,3 +9,9 @@ from credentials.cme import services
 def cme_certificate_render(claim_id: int) -> None:
     """Render the claim's certificate PDF; a retry after success does nothing."""
     services.cme_certificate_attach(claim_id=claim_id)
+
+
+@shared_task(name="credentials.cme_certificate_job_run")
+def cme_certificate_job_run_task(job_id: int) -> None:
+    """Issue or reissue a bulk job's certificates; a retry carries on where it stopped."""
+    services.cme_certificate_job_run(job_id=job_id)
