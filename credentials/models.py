@@ -22,6 +22,7 @@ from credentials import engine
 from credentials.validators import validate_certificate
 from lms.encryption import EncryptedTextField
 from lms.models import Credential
+from lms.transitions import StatusEvent
 
 HOURS = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -74,25 +75,6 @@ def _check_group_size(engagement: str, group_size: int | None) -> dict[str, str]
     if engagement == Engagement.INDIVIDUAL and group_size not in (None, 1):
         return {"group_size": "Leave the group size empty for individual coaching."}
     return {}
-
-
-class StatusEvent(models.Model):
-    """One state change of a record with a life cycle: who moved it, from what, to what, why."""
-
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- Pathways ------------------------------------------------------------------------------

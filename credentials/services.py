@@ -52,6 +52,7 @@ from lms import policies
 from lms.emails import site_url
 from lms.models import Role, User
 from lms.services import UpsertOutcome, email_send
+from lms.transitions import TransitionMap, status_record_created, status_transition
 
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
 
@@ -95,12 +96,20 @@ MENTOR_SESSION_MOVES: dict[str, dict[str, str]] = {
     },
     MentorSessionStatus.CONFIRMED: {MentorSessionStatus.LOGGED: MENTOR},
 }
-MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
-    from_status: set(moves) for from_status, moves in MENTOR_SESSION_MOVES.items()
-}
-EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
-    EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
-}
+# The maps live here, beside the move rules above and the services that alone change status; the
+# models stay free of who-may-do-what.
+MENTOR_SESSION_MACHINE = TransitionMap(
+    moves={status: frozenset(moves) for status, moves in MENTOR_SESSION_MOVES.items()},
+    event_model=MentorSessionEvent,
+    event_field="session",
+)
+EDUCATION_RECORD_MACHINE = TransitionMap(
+    moves={
+        EducationStatus.PENDING: frozenset({EducationStatus.APPROVED, EducationStatus.REJECTED})
+    },
+    event_model=EducationRecordEvent,
+    event_field="record",
+)
 
 
 def _require_trainee(user: User, activity: str) -> None:
@@ -225,46 +234,6 @@ def coaching_log_entry_delete(*, entry: CoachingLogEntry, trainee: User) -> None
     entry.delete()
 
 
-def _status_transition(
-    *,
-    record: models.Model,
-    transitions: dict[str, set[str]],
-    to_status: str,
-    event_model: type[models.Model],
-    event_field: str,
-    actor: User,
-    note: str,
-    changes: dict | None = None,
-) -> None:
-    """Move `record` along its transition map and write the event row.
-
-    The UPDATE matches the status the caller saw, so two people acting at once cannot both
-    move it; the loser gets a message instead of a second event.
-    """
-    from_status = record.status
-    if to_status not in transitions.get(from_status, set()):
-        raise ValidationError(
-            f"This can't be done: it is already “{record.get_status_display().lower()}”.",
-            code="invalid_transition",
-        )
-    changes = {**(changes or {}), "status": to_status}
-    moved = type(record).objects.filter(pk=record.pk, status=from_status).update(**changes)
-    if not moved:
-        raise ValidationError(
-            "Someone else changed this at the same time. Reload the page to see it.",
-            code="stale",
-        )
-    for name, value in changes.items():
-        setattr(record, name, value)
-    event_model.objects.create(
-        **{event_field: record},
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        note=note,
-    )
-
-
 @transaction.atomic
 def mentor_session_transition(
     *,
@@ -282,12 +251,10 @@ def mentor_session_transition(
         **(changes or {}),
         "dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else "",
     }
-    _status_transition(
+    status_transition(
         record=session,
-        transitions=MENTOR_SESSION_TRANSITIONS,
+        machine=MENTOR_SESSION_MACHINE,
         to_status=to_status,
-        event_model=MentorSessionEvent,
-        event_field="session",
         actor=actor,
         note=note,
         changes=changes,
@@ -316,9 +283,7 @@ def mentor_session_log(
     )
     with _mentor_session_once():
         session.save()
-    MentorSessionEvent.objects.create(
-        session=session, from_status="", to_status=session.status, actor=trainee
-    )
+    status_record_created(record=session, machine=MENTOR_SESSION_MACHINE, actor=trainee)
     _email_mentor_to_confirm(session)
     return session
 
@@ -542,9 +507,7 @@ def education_record_submit(
         raise ValidationError(
             "You already submitted this course from this provider with this date."
         ) from None
-    EducationRecordEvent.objects.create(
-        record=record, from_status="", to_status=record.status, actor=trainee
-    )
+    status_record_created(record=record, machine=EDUCATION_RECORD_MACHINE, actor=trainee)
     return record
 
 
@@ -560,12 +523,10 @@ def education_record_review(
             {"note": "Say why the record is rejected, so the trainee can put it right."}
         )
     to_status = EducationStatus.APPROVED if approve else EducationStatus.REJECTED
-    _status_transition(
+    status_transition(
         record=record,
-        transitions=EDUCATION_RECORD_TRANSITIONS,
+        machine=EDUCATION_RECORD_MACHINE,
         to_status=to_status,
-        event_model=EducationRecordEvent,
-        event_field="record",
         actor=reviewer,
         note=note,
         changes={"review_note": note},
@@ -882,16 +843,18 @@ def _import_rows_with_events(
     model: type[models.Model],
     rows: list[ImportRow],
     *,
-    event_model: type[models.Model],
-    event_field: str,
+    machine: TransitionMap,
     actor: User | None,
 ) -> list[UpsertOutcome]:
     """Upsert rows of a model with a life cycle; every row whose status is new or changed
-    gets its event row, so imports leave the same history as the transition map."""
+    gets its event row in the map's event model, so imports leave the same history as the
+    transition map. The file is the programme's record, so its status stands whatever the
+    stored one was (one bulk write, not a move per row)."""
     results = _import_rows_upsert(model, rows)
+    event_model = machine.event_model
     event_model.objects.bulk_create(
         event_model(
-            **{event_field: row},
+            **{machine.event_field: row},
             from_status=previous.get("status", ""),
             to_status=row.status,
             actor=actor,
@@ -909,11 +872,7 @@ def education_records_import(
 ) -> list[UpsertOutcome]:
     """Rows from education_record_import_row; each change of status writes its event."""
     return _import_rows_with_events(
-        EducationRecord,
-        rows,
-        event_model=EducationRecordEvent,
-        event_field="record",
-        actor=actor,
+        EducationRecord, rows, machine=EDUCATION_RECORD_MACHINE, actor=actor
     )
 
 
@@ -941,7 +900,7 @@ def mentor_sessions_import(
 ) -> list[UpsertOutcome]:
     """Rows from mentor_session_import_row; each change of status writes its event."""
     return _import_rows_with_events(
-        MentorSession, rows, event_model=MentorSessionEvent, event_field="session", actor=actor
+        MentorSession, rows, machine=MENTOR_SESSION_MACHINE, actor=actor
     )
 
 

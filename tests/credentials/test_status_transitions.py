@@ -1,0 +1,89 @@
+"""Every record with a life cycle moves through lms.transitions: its map, its event row, and a
+clear refusal for the second of two people acting at once."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from credentials import services
+from credentials.models import (
+    EducationRecord,
+    EducationRecordEvent,
+    MentorSession,
+    MentorSessionEvent,
+)
+from lms.transitions import STALE_MESSAGE, StatusEvent
+from tests.factories.people import make_mentor
+from tests.factories.records import make_education_record, make_mentor_session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_credentials_events_share_the_one_status_event():
+    for model in (MentorSessionEvent, EducationRecordEvent):
+        assert issubclass(model, StatusEvent)
+        # Room for every status name (under_review is 12 characters, longer ones will come).
+        assert model._meta.get_field("to_status").max_length == 20
+
+
+class TestMentorSessionMoves:
+    def test_a_confirmation_writes_who_when_from_to(self, trainee):
+        session = make_mentor_session(trainee=trainee, mentor=make_mentor())
+        services.mentor_session_confirm(session=session, mentor=session.mentor)
+        event = session.events.last()
+        assert (event.from_status, event.to_status, event.actor) == (
+            "logged",
+            "confirmed",
+            session.mentor,
+        )
+        assert event.at is not None
+
+    def test_a_dispute_records_its_reason_on_the_event(self, trainee):
+        session = make_mentor_session(trainee=trainee, mentor=make_mentor())
+        services.mentor_session_dispute(session=session, mentor=session.mentor, reason="Not me")
+        event = session.events.last()
+        assert (event.from_status, event.to_status, event.note) == ("logged", "disputed", "Not me")
+
+    def test_a_withdrawn_session_is_final(self, trainee):
+        session = make_mentor_session(trainee=trainee, mentor=make_mentor())
+        services.mentor_session_dispute(session=session, mentor=session.mentor, reason="Wrong")
+        services.mentor_session_withdraw(session=session, trainee=trainee)
+        assert not services.MENTOR_SESSION_MACHINE.allows("withdrawn", "confirmed")
+        with pytest.raises(ValidationError, match="already “withdrawn"):
+            services.mentor_session_confirm(session=session, mentor=session.mentor)
+        assert MentorSession.objects.get(pk=session.pk).status == "withdrawn"
+
+    def test_of_a_mentor_and_a_trainee_acting_at_once_one_wins(self, trainee):
+        session = make_mentor_session(trainee=trainee, mentor=make_mentor())
+        services.mentor_session_dispute(session=session, mentor=session.mentor, reason="Wrong")
+        trainees_copy = MentorSession.objects.get(pk=session.pk)
+        services.mentor_session_confirm(session=session, mentor=session.mentor)
+        with pytest.raises(ValidationError, match=STALE_MESSAGE):
+            services.mentor_session_withdraw(session=trainees_copy, trainee=trainee)
+        assert MentorSession.objects.get(pk=session.pk).status == "confirmed"
+        assert [e.to_status for e in session.events.all()] == ["logged", "disputed", "confirmed"]
+
+
+class TestEducationRecordMoves:
+    def test_a_rejection_writes_who_from_to_and_why(self, trainee, programme_admin):
+        record = make_education_record(trainee=trainee)
+        services.education_record_review(
+            record=record, reviewer=programme_admin, approve=False, note="No certificate"
+        )
+        event = record.events.last()
+        assert (event.from_status, event.to_status, event.actor, event.note) == (
+            "pending",
+            "rejected",
+            programme_admin,
+            "No certificate",
+        )
+
+    def test_of_two_reviewers_at_once_the_second_is_told(self, trainee, programme_admin):
+        record = make_education_record(trainee=trainee)
+        second_reviewers_copy = EducationRecord.objects.get(pk=record.pk)
+        services.education_record_review(record=record, reviewer=programme_admin, approve=True)
+        with pytest.raises(ValidationError, match=STALE_MESSAGE):
+            services.education_record_review(
+                record=second_reviewers_copy, reviewer=programme_admin, approve=False, note="x"
+            )
+        assert EducationRecord.objects.get(pk=record.pk).status == "approved"
+        assert [e.to_status for e in record.events.all()] == ["pending", "approved"]
