@@ -1021,36 +1021,39 @@ def import_jobs_stalled_settle(*, now: dt.datetime | None = None) -> dict[str, i
 # --- Applications, awards, eligibility notices ----------------------------------------------
 
 logger = logging.getLogger(__name__)
-APPLICATION_TRANSITIONS: dict[str, set[str]] = {
-    ApplicationStatus.SUBMITTED: {ApplicationStatus.UNDER_REVIEW},
-    ApplicationStatus.UNDER_REVIEW: {ApplicationStatus.APPROVED, ApplicationStatus.RETURNED},
-}
 # How a refused move is described: "cannot be approved".
 _TRANSITION_PHRASES = {
     ApplicationStatus.UNDER_REVIEW: "put under review",
     ApplicationStatus.APPROVED: "approved",
     ApplicationStatus.RETURNED: "returned",
 }
+
+
+def _application_refusal(application: CredentialApplication, to_status: str) -> str:
+    phrase = _TRANSITION_PHRASES.get(to_status, "changed that way")
+    hint = " Start the review first." if application.status == ApplicationStatus.SUBMITTED else ""
+    return (
+        f"This application is {application.get_status_display().lower()}, so it cannot be "
+        f"{phrase}.{hint}"
+    )
+
+
+APPLICATION_MACHINE = TransitionMap(
+    moves={
+        ApplicationStatus.SUBMITTED: frozenset({ApplicationStatus.UNDER_REVIEW}),
+        ApplicationStatus.UNDER_REVIEW: frozenset(
+            {ApplicationStatus.APPROVED, ApplicationStatus.RETURNED}
+        ),
+    },
+    event_model=ApplicationEvent,
+    event_field="application",
+    refusal=_application_refusal,
+)
 ELIGIBILITY_BATCH_SIZE = 500
 OPEN_APPLICATION_MESSAGE = (
     "You already have an application for this credential waiting for review. "
     "You will hear from us by email."
 )
-
-
-def _application_event_record(
-    *, application: CredentialApplication, from_status: str, actor: User, note: str = ""
-) -> ApplicationEvent:
-    event = ApplicationEvent(
-        application=application,
-        from_status=from_status,
-        to_status=application.status,
-        actor=actor,
-        note=note,
-    )
-    event.full_clean()
-    event.save()
-    return event
 
 
 @transaction.atomic
@@ -1087,7 +1090,7 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
     except IntegrityError:
         # Two submissions at once: the partial unique constraint lets only one through.
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
-    _application_event_record(application=application, from_status="", actor=trainee)
+    status_record_created(record=application, machine=APPLICATION_MACHINE, actor=trainee)
     email_send(
         name="application_submitted",
         context={
@@ -1126,45 +1129,32 @@ def application_transition(
     """
     if not policies.can_review_applications(actor):
         raise ValidationError("Only programme admins review credential applications.")
-    # Lock and re-read: of two admins acting at once, the second sees the first one's change.
-    current = (
-        CredentialApplication.objects.select_for_update()
-        .select_related("trainee", "pathway")
-        .get(pk=application.pk)
-    )
-    if to_status not in APPLICATION_TRANSITIONS.get(current.status, set()):
-        phrase = _TRANSITION_PHRASES.get(to_status, "changed that way")
-        hint = " Start the review first." if current.status == ApplicationStatus.SUBMITTED else ""
-        raise ValidationError(
-            f"This application is {current.get_status_display().lower()}, so it cannot be "
-            f"{phrase}.{hint}"
-        )
     reasons = reasons.strip()
     if to_status == ApplicationStatus.RETURNED and not reasons:
         raise ValidationError(
             {"reasons": "Give the reasons for returning the application: the trainee sees them."}
         )
-    from_status = current.status
-    current.status = to_status
-    current.full_clean()
-    current.save(update_fields=["status"])
-    _application_event_record(
-        application=current, from_status=from_status, actor=actor, note=reasons
+    # The conditional UPDATE settles two admins acting at once: the second is told to reload.
+    status_transition(
+        record=application,
+        machine=APPLICATION_MACHINE,
+        to_status=to_status,
+        actor=actor,
+        note=reasons,
     )
     if to_status == ApplicationStatus.APPROVED:
-        award_issue(application=current, actor=actor)
+        award_issue(application=application, actor=actor)
     email_send(
         name="application_transition",
         context={
-            "application": current,
-            "title": current.pathway.award_title,
+            "application": application,
+            "title": application.pathway.award_title,
             "reasons": reasons,
-            "url": _progress_url(current.pathway),
+            "url": _progress_url(application.pathway),
         },
-        to=[current.trainee.email],
+        to=[application.trainee.email],
     )
-    application.status = current.status
-    return current
+    return application
 
 
 @transaction.atomic
