@@ -717,6 +717,10 @@ class ImportJob(models.Model):
         return f"{self.get_kind_display()} import {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ImportJobEvent(StatusEvent):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
+
+
 class EligibilityNotice(models.Model):
     """The nightly evaluation emailed this trainee that they became eligible for this pathway.
 

@@ -40,6 +40,7 @@ from credentials.models import (
     EligibilityNotice,
     Engagement,
     ImportJob,
+    ImportJobEvent,
     ImportJobStatus,
     MentorSession,
     MentorSessionEvent,
@@ -927,12 +928,25 @@ def assessment_results_import(*, rows: list[ImportRow]) -> list[UpsertOutcome]:
     return [outcome for _, outcome, _ in _import_rows_upsert(AssessmentResult, rows)]
 
 
+# A job runs once: queued, then running, then finished either way. A job that never started
+# (its worker vanished) or never finished is ended as failed by import_job_fail.
+IMPORT_JOB_MACHINE = TransitionMap(
+    moves={
+        ImportJobStatus.QUEUED: frozenset({ImportJobStatus.RUNNING, ImportJobStatus.FAILED}),
+        ImportJobStatus.RUNNING: frozenset({ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED}),
+    },
+    event_model=ImportJobEvent,
+    event_field="job",
+)
+
+
 @transaction.atomic
 def import_job_create(*, kind: str, file: File, dry_run: bool, created_by: User) -> ImportJob:
     """Store the uploaded file and run the import in the background once this commits."""
     job = ImportJob(kind=kind, file=file, dry_run=dry_run, created_by=created_by)
     job.full_clean(exclude=["created_by"])
     job.save()
+    status_record_created(record=job, machine=IMPORT_JOB_MACHINE, actor=created_by)
     # Imported here: the tasks module imports the import machinery, which calls these services.
     from credentials.tasks import import_job_run
 
@@ -943,12 +957,20 @@ def import_job_create(*, kind: str, file: File, dry_run: bool, created_by: User)
 @transaction.atomic
 def import_job_claim(*, job_id: int) -> ImportJob | None:
     """Mark a queued job as running; None when it is running or finished (it runs once)."""
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    job = ImportJob.objects.filter(pk=job_id).first()
     if job is None or job.status != ImportJobStatus.QUEUED:
         return None
-    job.status = ImportJobStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    try:
+        # Two deliveries of the same message: the conditional UPDATE lets one worker claim it.
+        status_transition(
+            record=job,
+            machine=IMPORT_JOB_MACHINE,
+            to_status=ImportJobStatus.RUNNING,
+            actor=None,
+            changes={"started_at": timezone.now()},
+        )
+    except ValidationError:
+        return None
     return job
 
 
@@ -962,15 +984,25 @@ def import_job_finish(
     errors: list[dict],
 ) -> ImportJob:
     """Record the outcome; `errors` are {"row", "column", "message"} (row None: the file)."""
-    job.status = ImportJobStatus.FAILED if errors else ImportJobStatus.SUCCEEDED
-    job.total_rows = total_rows
-    job.processed_rows = total_rows
-    job.created_rows = created_rows
-    job.updated_rows = updated_rows
-    job.errors = errors
-    job.finished_at = timezone.now()
+    changes = {
+        "total_rows": total_rows,
+        "processed_rows": total_rows,
+        "created_rows": created_rows,
+        "updated_rows": updated_rows,
+        "errors": errors,
+        "finished_at": timezone.now(),
+    }
+    for name, value in changes.items():
+        setattr(job, name, value)
     job.full_clean(exclude=["created_by", "file"])
-    job.save()
+    status_transition(
+        record=job,
+        machine=IMPORT_JOB_MACHINE,
+        to_status=ImportJobStatus.FAILED if errors else ImportJobStatus.SUCCEEDED,
+        actor=None,
+        note=f"{len(errors)} problem(s) found." if errors else "",
+        changes=changes,
+    )
     return job
 
 
@@ -978,14 +1010,24 @@ def import_job_finish(
 def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
     """End a queued or running job as failed, `reason` shown on its page; a finished job keeps
     its outcome. The import is one transaction, so a job that stopped saved nothing."""
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or not IMPORT_JOB_MACHINE.allows(job.status, ImportJobStatus.FAILED):
         return job
-    job.status = ImportJobStatus.FAILED
-    job.errors = [{"row": None, "column": "", "message": reason}]
-    job.finished_at = timezone.now()
-    job.full_clean(exclude=["created_by", "file"])
-    job.save(update_fields=["status", "errors", "finished_at"])
+    changes = {
+        "errors": [{"row": None, "column": "", "message": reason}],
+        "finished_at": timezone.now(),
+    }
+    try:
+        status_transition(
+            record=job,
+            machine=IMPORT_JOB_MACHINE,
+            to_status=ImportJobStatus.FAILED,
+            actor=None,
+            note=reason,
+            changes=changes,
+        )
+    except ValidationError:
+        job.refresh_from_db()  # it finished meanwhile: that outcome stands
     return job
 
 

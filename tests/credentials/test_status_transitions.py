@@ -3,11 +3,13 @@ clear refusal for the second of two people acting at once."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 
 from credentials import services
 from credentials.models import (
     EducationRecord,
     EducationRecordEvent,
+    ImportJob,
     MentorSession,
     MentorSessionEvent,
 )
@@ -87,3 +89,65 @@ class TestEducationRecordMoves:
             )
         assert EducationRecord.objects.get(pk=record.pk).status == "approved"
         assert [e.to_status for e in record.events.all()] == ["pending", "approved"]
+
+
+class TestImportJobMoves:
+    @pytest.fixture
+    def job(self, programme_admin):
+        return services.import_job_create(
+            kind="people",
+            file=ContentFile(b"email\n", name="people.csv"),
+            dry_run=True,
+            created_by=programme_admin,
+        )
+
+    def test_a_job_records_each_step_from_queued_to_finished(self, job, programme_admin):
+        services.import_job_claim(job_id=job.pk)
+        services.import_job_finish(
+            job=ImportJob.objects.get(pk=job.pk),
+            total_rows=0,
+            created_rows=0,
+            updated_rows=0,
+            errors=[],
+        )
+        steps = [(e.from_status, e.to_status, e.actor) for e in job.events.all()]
+        assert steps == [
+            ("", "queued", programme_admin),
+            ("queued", "running", None),
+            ("running", "succeeded", None),
+        ]
+
+    def test_a_job_that_never_started_is_failed_with_its_reason(self, job):
+        services.import_job_fail(job_id=job.pk, reason="The worker vanished.")
+        job.refresh_from_db()
+        assert job.status == "failed"
+        event = job.events.last()
+        assert (event.from_status, event.to_status, event.note) == (
+            "queued",
+            "failed",
+            "The worker vanished.",
+        )
+
+    def test_a_queued_job_cannot_finish_without_running(self, job):
+        assert not services.IMPORT_JOB_MACHINE.allows("queued", "succeeded")
+        with pytest.raises(ValidationError, match="already “queued”"):
+            services.import_job_finish(
+                job=job, total_rows=0, created_rows=0, updated_rows=0, errors=[]
+            )
+        assert ImportJob.objects.get(pk=job.pk).status == "queued"
+
+    def test_of_two_workers_claiming_the_job_one_runs_it(self, job):
+        first = services.import_job_claim(job_id=job.pk)
+        second = services.import_job_claim(job_id=job.pk)
+        assert (first.status, second) == ("running", None)
+        assert job.events.filter(to_status="running").count() == 1
+
+    def test_a_job_finished_while_the_sweep_failed_its_stale_copy_keeps_its_outcome(self, job):
+        services.import_job_claim(job_id=job.pk)
+        workers_copy = ImportJob.objects.get(pk=job.pk)
+        services.import_job_fail(job_id=job.pk, reason="Interrupted.")
+        with pytest.raises(ValidationError, match=STALE_MESSAGE):
+            services.import_job_finish(
+                job=workers_copy, total_rows=0, created_rows=0, updated_rows=0, errors=[]
+            )
+        assert ImportJob.objects.get(pk=job.pk).status == "failed"
