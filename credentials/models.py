@@ -558,6 +558,11 @@ def award_certificate_upload_to(instance, filename: str) -> str:
     return f"award-certificates/{instance.verification_code}/{filename}"
 
 
+class AwardStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    REVOKED = "revoked", "Revoked"
+
+
 class Award(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"
@@ -579,6 +584,9 @@ class Award(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     programme_name = models.CharField(max_length=255, blank=True)
     certificate_pdf = models.FileField(upload_to=award_certificate_upload_to, blank=True)
+    status = models.CharField(
+        max_length=10, choices=AwardStatus.choices, default=AwardStatus.ISSUED, editable=False
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(
@@ -594,6 +602,12 @@ class Award(models.Model):
         constraints = [
             # Issuing the same award twice must be impossible, whatever retries happen.
             models.UniqueConstraint(fields=["trainee", "pathway"], name="award_once_per_pathway"),
+            # The status and the date of revocation say the same thing.
+            models.CheckConstraint(
+                condition=Q(status="issued", revoked_at__isnull=True)
+                | Q(status="revoked", revoked_at__isnull=False),
+                name="award_revoked_has_a_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -602,6 +616,10 @@ class Award(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AwardEvent(StatusEvent):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="events")
 
 
 class AwardNameChange(models.Model):

@@ -30,7 +30,9 @@ from credentials.models import (
     AssessmentKind,
     AssessmentResult,
     Award,
+    AwardEvent,
     AwardNameChange,
+    AwardStatus,
     CoachingLogEntry,
     CredentialApplication,
     EducationCertificate,
@@ -1199,6 +1201,15 @@ def application_transition(
     return application
 
 
+# An award is issued once and may be revoked; a revoked award stays revoked. A change of the
+# holder's name is no change of status: AwardNameChange keeps it with the old and new names.
+AWARD_MACHINE = TransitionMap(
+    moves={AwardStatus.ISSUED: frozenset({AwardStatus.REVOKED})},
+    event_model=AwardEvent,
+    event_field="award",
+)
+
+
 @transaction.atomic
 def award_issue(*, application: CredentialApplication, actor: User) -> Award:
     """The award for an approved application; a repeated call returns the existing award."""
@@ -1221,6 +1232,7 @@ def award_issue(*, application: CredentialApplication, actor: User) -> Award:
             award.save()
     except IntegrityError:
         return Award.objects.get(trainee=trainee, pathway=application.pathway)
+    status_record_created(record=award, machine=AWARD_MACHINE, actor=actor)
     # Imported here: the tasks module calls these services.
     from credentials.tasks import award_certificate_render
 
@@ -1337,28 +1349,28 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for revoking: the holder is told it."})
-    current = (
-        Award.objects.select_for_update().select_related("trainee", "pathway").get(pk=award.pk)
+    if award.status == AwardStatus.REVOKED:
+        return award
+    # Of two admins revoking at once, the second is told to reload (and sees the first reason).
+    status_transition(
+        record=award,
+        machine=AWARD_MACHINE,
+        to_status=AwardStatus.REVOKED,
+        actor=actor,
+        note=reason,
+        changes={"revoked_at": timezone.now(), "revoked_reason": reason, "revoked_by": actor},
     )
-    if current.is_revoked:
-        return current
-    current.revoked_at = timezone.now()
-    current.revoked_reason = reason
-    current.revoked_by = actor
-    current.full_clean(validate_unique=False, validate_constraints=False)
-    current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    _award_certificate_reissue(current)  # the stored PDF is replaced by one stamped REVOKED
+    _award_certificate_reissue(award)  # the stored PDF is replaced by one stamped REVOKED
     email_send(
         name="award_revoked",
         context={
-            "award": current,
-            "title": current.title,
-            "verification_url": certificates.verification_url(current.verification_code),
+            "award": award,
+            "title": award.title,
+            "verification_url": certificates.verification_url(award.verification_code),
         },
-        to=[current.trainee.email],
+        to=[award.trainee.email],
     )
-    award.revoked_at = current.revoked_at
-    return current
+    return award
 
 
 # --- Certificates of completed coach-specific education -------------------------------------

@@ -4,9 +4,11 @@ clear refusal for the second of two people acting at once."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 
 from credentials import services
 from credentials.models import (
+    Award,
     EducationRecord,
     EducationRecordEvent,
     ImportJob,
@@ -151,3 +153,32 @@ class TestImportJobMoves:
                 job=workers_copy, total_rows=0, created_rows=0, updated_rows=0, errors=[]
             )
         assert ImportJob.objects.get(pk=job.pk).status == "failed"
+
+
+class TestAwardMoves:
+    def test_issue_and_revocation_are_events(self, award, admin):
+        services.award_revoke(award=award, actor=admin, reason="Falsified log.")
+        award.refresh_from_db()
+        assert (award.status, award.revoked_reason) == ("revoked", "Falsified log.")
+        steps = [(e.from_status, e.to_status, e.actor, e.note) for e in award.events.all()]
+        assert steps == [
+            ("", "issued", admin, ""),
+            ("issued", "revoked", admin, "Falsified log."),
+        ]
+
+    def test_a_revoked_award_is_not_reissued_by_the_map(self, award, admin):
+        services.award_revoke(award=award, actor=admin, reason="Falsified log.")
+        assert not services.AWARD_MACHINE.allows("revoked", "issued")
+        assert award.events.filter(to_status="revoked").count() == 1
+
+    def test_the_database_refuses_a_revocation_without_its_date(self, award):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Award.objects.filter(pk=award.pk).update(status="revoked")
+
+    def test_of_two_admins_revoking_at_once_the_second_is_told(self, award, admin):
+        second_admins_copy = Award.objects.get(pk=award.pk)
+        services.award_revoke(award=award, actor=admin, reason="First reason.")
+        with pytest.raises(ValidationError, match=STALE_MESSAGE):
+            services.award_revoke(award=second_admins_copy, actor=admin, reason="Second reason.")
+        assert Award.objects.get(pk=award.pk).revoked_reason == "First reason."
+        assert award.events.filter(to_status="revoked").count() == 1
