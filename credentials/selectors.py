@@ -567,7 +567,9 @@ def awards_of(*, trainee: User) -> list[Award]:
 
 
 @dataclass
-class TraineeProgress:
+class PathwayProgress:
+    """A trainee's progress towards one pathway: everything the progress page shows."""
+
     trainee: User
     pathways: list[Pathway]
     pathway: Pathway
@@ -590,7 +592,7 @@ MENTOR_SERIES = ("Mentor coaching hours confirmed", "#f6dcc9", "#b3541e")
 
 def trainee_progress(
     *, trainee: User, pathway_code: str | None, as_of: dt.date
-) -> TraineeProgress | None:
+) -> PathwayProgress | None:
     """Everything the progress page shows, in a fixed number of queries (None: no such pathway).
 
     The pathway defaults to the lowest one above the credential the trainee holds.
@@ -611,7 +613,7 @@ def trainee_progress(
     chart = charts.hours_chart(
         [(*COACHING_SERIES, coaching.items()), (*MENTOR_SERIES, mentoring)], until=as_of
     )
-    return TraineeProgress(
+    return PathwayProgress(
         trainee=trainee,
         pathways=pathways,
         pathway=pathway,
