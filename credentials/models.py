@@ -139,7 +139,7 @@ class Pathway(models.Model):
         default=18, validators=_between(1, 120, "months")
     )
     exam_pass_mark = models.PositiveSmallIntegerField(
-        default=460,
+        default=engine.EXAM_PASS_MARK,
         validators=_between(engine.EXAM_SCALE_MIN, engine.EXAM_SCALE_MAX, "points"),
     )
 
@@ -446,7 +446,10 @@ class AssessmentResult(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(200), MaxValueValidator(600)],
+        validators=[
+            MinValueValidator(engine.EXAM_SCALE_MIN),
+            MaxValueValidator(engine.EXAM_SCALE_MAX),
+        ],
         help_text="The exam's scaled score (200–600).",
     )
     recorded_by = models.ForeignKey(

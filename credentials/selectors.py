@@ -474,6 +474,13 @@ def default_pathway(*, pathways: list[Pathway], credential_held: str) -> Pathway
     return above[0] if above else (pathways[-1] if pathways else None)
 
 
+def exam_pass_mark_of(*, trainee: User) -> int:
+    """The pass mark of the pathway the trainee works towards (an admin may edit it), which is
+    what a recorded exam score is checked against; ICF's when there is no pathway."""
+    pathway = default_pathway(pathways=pathways_in_order(), credential_held=trainee.credential_held)
+    return engine.EXAM_PASS_MARK if pathway is None else pathway.exam_pass_mark
+
+
 def progress_subject(*, viewer: User, trainee_id: int) -> User | None:
     """The trainee whose progress `viewer` asks for, if they may see it; otherwise None.
 

@@ -78,8 +78,6 @@ COACHING_LOG_FIELDS = frozenset(
 )
 # What a trainee says about a mentor session (the mentor and the trainee are fixed once logged).
 MENTOR_SESSION_DETAILS = ("date", "hours", "engagement", "group_size")
-# The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
-EXAM_PASS_MARK = 460
 
 # Each move of a mentor session and who makes it. The mentor vouches for the session: confirms,
 # disputes, corrects a mistaken dispute by confirming, or takes back a mistaken confirmation.
@@ -542,16 +540,25 @@ def education_record_review(
     return record
 
 
-def assessment_outcome_problems(*, kind: str, passed: bool, score: int | None) -> dict[str, str]:
-    """What is wrong with an exam score and outcome taken together (a pure rule)."""
+def assessment_outcome_problems(
+    *, kind: str, passed: bool, score: int | None, pass_mark: int | None = None
+) -> dict[str, str]:
+    """What is wrong with an exam score and outcome taken together (a pure rule).
+
+    `pass_mark` is the trainee's pathway's (selectors.exam_pass_mark_of); ICF's by default.
+    """
     if kind != AssessmentKind.EXAM or score is None:
         return {}
-    if not 200 <= score <= 600:
-        return {"score": "The exam's scaled score is between 200 and 600."}
-    if passed != (score >= EXAM_PASS_MARK):
-        outcome = "a pass" if score >= EXAM_PASS_MARK else "not a pass"
+    if not engine.EXAM_SCALE_MIN <= score <= engine.EXAM_SCALE_MAX:
         return {
-            "passed": f"A score of {score} is {outcome} (the pass mark is {EXAM_PASS_MARK}). "
+            "score": f"The exam's scaled score is between {engine.EXAM_SCALE_MIN} "
+            f"and {engine.EXAM_SCALE_MAX}."
+        }
+    pass_mark = engine.EXAM_PASS_MARK if pass_mark is None else pass_mark
+    if passed != (score >= pass_mark):
+        outcome = "a pass" if score >= pass_mark else "not a pass"
+        return {
+            "passed": f"A score of {score} is {outcome} (the pass mark is {pass_mark}). "
             "Check the score or the Passed box."
         }
     return {}
@@ -576,7 +583,10 @@ def assessment_result_record(
     if not policies.can_review_education(recorded_by):
         raise PermissionError("Only programme admins record assessment results.")
     _require_trainee(trainee, "have assessment results")
-    if problems := assessment_outcome_problems(kind=kind, passed=passed, score=score):
+    pass_mark = selectors.exam_pass_mark_of(trainee=trainee)
+    if problems := assessment_outcome_problems(
+        kind=kind, passed=passed, score=score, pass_mark=pass_mark
+    ):
         raise ValidationError(problems)
     if result is None:
         result = AssessmentResult(trainee=trainee)
