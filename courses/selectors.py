@@ -591,7 +591,10 @@ def cohorts_for_trainer(*, trainer: User) -> list[CohortSummary]:
 
 
 @dataclass
-class TraineeProgress:
+class CohortMemberProgress:
+    """One trainee's progress through their cohort's modules, as the trainer's cohort page
+    lists it."""
+
     trainee: User
     enrolled_at: datetime
     done_count: int
@@ -608,7 +611,7 @@ class TraineeProgress:
 class CohortProgress:
     cohort: Cohort
     module_count: int
-    trainees: list[TraineeProgress]
+    trainees: list[CohortMemberProgress]
     sessions: list[LiveSession]
 
 
@@ -639,7 +642,7 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         totals = completion_totals.get(enrolment.trainee_id, {})
         moments = [m for m in (totals.get("last"), last_block.get(enrolment.trainee_id)) if m]
         trainees.append(
-            TraineeProgress(
+            CohortMemberProgress(
                 trainee=enrolment.trainee,
                 enrolled_at=enrolment.enrolled_at,
                 done_count=totals.get("done", 0),

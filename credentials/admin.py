@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from credentials import services
+from credentials import selectors, services
 from credentials.engine import REQUIREMENT_CODES
 from credentials.imports import ImportFileError, check_headings, read_table
 from credentials.models import (
@@ -178,7 +178,10 @@ class AssessmentResultForm(django_forms.ModelForm):
             self.add_error("trainee", "Choose a trainee: this person is not one.")
         if "kind" in cleaned and "passed" in cleaned and "score" in cleaned:
             problems = services.assessment_outcome_problems(
-                kind=cleaned["kind"], passed=cleaned["passed"], score=cleaned["score"]
+                kind=cleaned["kind"],
+                passed=cleaned["passed"],
+                score=cleaned["score"],
+                pass_mark=selectors.exam_pass_mark_of(trainee=trainee) if trainee else None,
             )
             for field, text in problems.items():
                 self.add_error(field, text)

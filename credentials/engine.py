@@ -41,6 +41,8 @@ PATHWAY_LEVELS = ("ACC", "PCC", "MCC")
 # The credentialing exam's scaled scores (DESIGN §2).
 EXAM_SCALE_MIN = 200
 EXAM_SCALE_MAX = 600
+# ICF's pass mark: the default of each pathway's editable pass mark, which decides pass or fail.
+EXAM_PASS_MARK = 460
 ASSESSMENT_KINDS = ("exam", "performance_evaluation")
 # DESIGN §2's requirement codes in its table order: the order results and the JSON use.
 REQUIREMENT_CODES = (
@@ -140,7 +142,7 @@ class PathwayRules:
     max_mentoring_group_size: int = 10
     max_coaching_group_size: int = 15
     recency_window_months: int = 18
-    exam_pass_mark: int = 460
+    exam_pass_mark: int = EXAM_PASS_MARK
     exam_scale_min: int = EXAM_SCALE_MIN
     exam_scale_max: int = EXAM_SCALE_MAX
 

@@ -22,6 +22,7 @@ from credentials import engine
 from credentials.validators import validate_certificate
 from lms.encryption import EncryptedTextField
 from lms.models import Credential
+from lms.transitions import StatusEvent
 
 HOURS = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -74,25 +75,6 @@ def _check_group_size(engagement: str, group_size: int | None) -> dict[str, str]
     if engagement == Engagement.INDIVIDUAL and group_size not in (None, 1):
         return {"group_size": "Leave the group size empty for individual coaching."}
     return {}
-
-
-class StatusEvent(models.Model):
-    """One state change of a record with a life cycle: who moved it, from what, to what, why."""
-
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- Pathways ------------------------------------------------------------------------------
@@ -157,7 +139,7 @@ class Pathway(models.Model):
         default=18, validators=_between(1, 120, "months")
     )
     exam_pass_mark = models.PositiveSmallIntegerField(
-        default=460,
+        default=engine.EXAM_PASS_MARK,
         validators=_between(engine.EXAM_SCALE_MIN, engine.EXAM_SCALE_MAX, "points"),
     )
 
@@ -468,7 +450,10 @@ class AssessmentResult(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(200), MaxValueValidator(600)],
+        validators=[
+            MinValueValidator(engine.EXAM_SCALE_MIN),
+            MaxValueValidator(engine.EXAM_SCALE_MAX),
+        ],
         help_text="The exam's scaled score (200–600).",
     )
     recorded_by = models.ForeignKey(
@@ -580,6 +565,11 @@ def award_certificate_upload_to(instance, filename: str) -> str:
     return f"award-certificates/{instance.verification_code}/{filename}"
 
 
+class AwardStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    REVOKED = "revoked", "Revoked"
+
+
 class Award(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"
@@ -601,6 +591,9 @@ class Award(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     programme_name = models.CharField(max_length=255, blank=True)
     certificate_pdf = models.FileField(upload_to=award_certificate_upload_to, blank=True)
+    status = models.CharField(
+        max_length=10, choices=AwardStatus.choices, default=AwardStatus.ISSUED, editable=False
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(
@@ -616,6 +609,12 @@ class Award(models.Model):
         constraints = [
             # Issuing the same award twice must be impossible, whatever retries happen.
             models.UniqueConstraint(fields=["trainee", "pathway"], name="award_once_per_pathway"),
+            # The status and the date of revocation say the same thing.
+            models.CheckConstraint(
+                condition=Q(status="issued", revoked_at__isnull=True)
+                | Q(status="revoked", revoked_at__isnull=False),
+                name="award_revoked_has_a_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -624,6 +623,10 @@ class Award(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AwardEvent(StatusEvent):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="events")
 
 
 class AwardNameChange(models.Model):
@@ -739,6 +742,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportJobEvent(StatusEvent):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
 
 
 class EligibilityNotice(models.Model):

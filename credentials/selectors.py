@@ -474,6 +474,13 @@ def default_pathway(*, pathways: list[Pathway], credential_held: str) -> Pathway
     return above[0] if above else (pathways[-1] if pathways else None)
 
 
+def exam_pass_mark_of(*, trainee: User) -> int:
+    """The pass mark of the pathway the trainee works towards (an admin may edit it), which is
+    what a recorded exam score is checked against; ICF's when there is no pathway."""
+    pathway = default_pathway(pathways=pathways_in_order(), credential_held=trainee.credential_held)
+    return engine.EXAM_PASS_MARK if pathway is None else pathway.exam_pass_mark
+
+
 def progress_subject(*, viewer: User, trainee_id: int) -> User | None:
     """The trainee whose progress `viewer` asks for, if they may see it; otherwise None.
 
@@ -567,7 +574,9 @@ def awards_of(*, trainee: User) -> list[Award]:
 
 
 @dataclass
-class TraineeProgress:
+class PathwayProgress:
+    """A trainee's progress towards one pathway: everything the progress page shows."""
+
     trainee: User
     pathways: list[Pathway]
     pathway: Pathway
@@ -590,7 +599,7 @@ MENTOR_SERIES = ("Mentor coaching hours confirmed", "#f6dcc9", "#b3541e")
 
 def trainee_progress(
     *, trainee: User, pathway_code: str | None, as_of: dt.date
-) -> TraineeProgress | None:
+) -> PathwayProgress | None:
     """Everything the progress page shows, in a fixed number of queries (None: no such pathway).
 
     The pathway defaults to the lowest one above the credential the trainee holds.
@@ -611,7 +620,7 @@ def trainee_progress(
     chart = charts.hours_chart(
         [(*COACHING_SERIES, coaching.items()), (*MENTOR_SERIES, mentoring)], until=as_of
     )
-    return TraineeProgress(
+    return PathwayProgress(
         trainee=trainee,
         pathways=pathways,
         pathway=pathway,

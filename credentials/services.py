@@ -30,7 +30,9 @@ from credentials.models import (
     AssessmentKind,
     AssessmentResult,
     Award,
+    AwardEvent,
     AwardNameChange,
+    AwardStatus,
     CoachingLogEntry,
     CredentialApplication,
     EducationCertificate,
@@ -40,6 +42,7 @@ from credentials.models import (
     EligibilityNotice,
     Engagement,
     ImportJob,
+    ImportJobEvent,
     ImportJobStatus,
     MentorSession,
     MentorSessionEvent,
@@ -52,6 +55,7 @@ from lms import policies
 from lms.emails import site_url
 from lms.models import Role, User
 from lms.services import UpsertOutcome, email_send
+from lms.transitions import TransitionMap, status_record_created, status_transition
 
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
 
@@ -74,8 +78,6 @@ COACHING_LOG_FIELDS = frozenset(
 )
 # What a trainee says about a mentor session (the mentor and the trainee are fixed once logged).
 MENTOR_SESSION_DETAILS = ("date", "hours", "engagement", "group_size")
-# The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
-EXAM_PASS_MARK = 460
 
 # Each move of a mentor session and who makes it. The mentor vouches for the session: confirms,
 # disputes, corrects a mistaken dispute by confirming, or takes back a mistaken confirmation.
@@ -95,12 +97,20 @@ MENTOR_SESSION_MOVES: dict[str, dict[str, str]] = {
     },
     MentorSessionStatus.CONFIRMED: {MentorSessionStatus.LOGGED: MENTOR},
 }
-MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
-    from_status: set(moves) for from_status, moves in MENTOR_SESSION_MOVES.items()
-}
-EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
-    EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
-}
+# The maps live here, beside the move rules above and the services that alone change status; the
+# models stay free of who-may-do-what.
+MENTOR_SESSION_MACHINE = TransitionMap(
+    moves={status: frozenset(moves) for status, moves in MENTOR_SESSION_MOVES.items()},
+    event_model=MentorSessionEvent,
+    event_field="session",
+)
+EDUCATION_RECORD_MACHINE = TransitionMap(
+    moves={
+        EducationStatus.PENDING: frozenset({EducationStatus.APPROVED, EducationStatus.REJECTED})
+    },
+    event_model=EducationRecordEvent,
+    event_field="record",
+)
 
 
 def _require_trainee(user: User, activity: str) -> None:
@@ -225,46 +235,6 @@ def coaching_log_entry_delete(*, entry: CoachingLogEntry, trainee: User) -> None
     entry.delete()
 
 
-def _status_transition(
-    *,
-    record: models.Model,
-    transitions: dict[str, set[str]],
-    to_status: str,
-    event_model: type[models.Model],
-    event_field: str,
-    actor: User,
-    note: str,
-    changes: dict | None = None,
-) -> None:
-    """Move `record` along its transition map and write the event row.
-
-    The UPDATE matches the status the caller saw, so two people acting at once cannot both
-    move it; the loser gets a message instead of a second event.
-    """
-    from_status = record.status
-    if to_status not in transitions.get(from_status, set()):
-        raise ValidationError(
-            f"This can't be done: it is already “{record.get_status_display().lower()}”.",
-            code="invalid_transition",
-        )
-    changes = {**(changes or {}), "status": to_status}
-    moved = type(record).objects.filter(pk=record.pk, status=from_status).update(**changes)
-    if not moved:
-        raise ValidationError(
-            "Someone else changed this at the same time. Reload the page to see it.",
-            code="stale",
-        )
-    for name, value in changes.items():
-        setattr(record, name, value)
-    event_model.objects.create(
-        **{event_field: record},
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        note=note,
-    )
-
-
 @transaction.atomic
 def mentor_session_transition(
     *,
@@ -282,12 +252,10 @@ def mentor_session_transition(
         **(changes or {}),
         "dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else "",
     }
-    _status_transition(
+    status_transition(
         record=session,
-        transitions=MENTOR_SESSION_TRANSITIONS,
+        machine=MENTOR_SESSION_MACHINE,
         to_status=to_status,
-        event_model=MentorSessionEvent,
-        event_field="session",
         actor=actor,
         note=note,
         changes=changes,
@@ -316,9 +284,7 @@ def mentor_session_log(
     )
     with _mentor_session_once():
         session.save()
-    MentorSessionEvent.objects.create(
-        session=session, from_status="", to_status=session.status, actor=trainee
-    )
+    status_record_created(record=session, machine=MENTOR_SESSION_MACHINE, actor=trainee)
     _email_mentor_to_confirm(session)
     return session
 
@@ -582,9 +548,7 @@ def education_record_submit(
         raise ValidationError(
             "You already submitted this course from this provider with this date."
         ) from None
-    EducationRecordEvent.objects.create(
-        record=record, from_status="", to_status=record.status, actor=trainee
-    )
+    status_record_created(record=record, machine=EDUCATION_RECORD_MACHINE, actor=trainee)
     return record
 
 
@@ -600,12 +564,10 @@ def education_record_review(
             {"note": "Say why the record is rejected, so the trainee can put it right."}
         )
     to_status = EducationStatus.APPROVED if approve else EducationStatus.REJECTED
-    _status_transition(
+    status_transition(
         record=record,
-        transitions=EDUCATION_RECORD_TRANSITIONS,
+        machine=EDUCATION_RECORD_MACHINE,
         to_status=to_status,
-        event_model=EducationRecordEvent,
-        event_field="record",
         actor=reviewer,
         note=note,
         changes={"review_note": note},
@@ -618,16 +580,25 @@ def education_record_review(
     return record
 
 
-def assessment_outcome_problems(*, kind: str, passed: bool, score: int | None) -> dict[str, str]:
-    """What is wrong with an exam score and outcome taken together (a pure rule)."""
+def assessment_outcome_problems(
+    *, kind: str, passed: bool, score: int | None, pass_mark: int | None = None
+) -> dict[str, str]:
+    """What is wrong with an exam score and outcome taken together (a pure rule).
+
+    `pass_mark` is the trainee's pathway's (selectors.exam_pass_mark_of); ICF's by default.
+    """
     if kind != AssessmentKind.EXAM or score is None:
         return {}
-    if not 200 <= score <= 600:
-        return {"score": "The exam's scaled score is between 200 and 600."}
-    if passed != (score >= EXAM_PASS_MARK):
-        outcome = "a pass" if score >= EXAM_PASS_MARK else "not a pass"
+    if not engine.EXAM_SCALE_MIN <= score <= engine.EXAM_SCALE_MAX:
         return {
-            "passed": f"A score of {score} is {outcome} (the pass mark is {EXAM_PASS_MARK}). "
+            "score": f"The exam's scaled score is between {engine.EXAM_SCALE_MIN} "
+            f"and {engine.EXAM_SCALE_MAX}."
+        }
+    pass_mark = engine.EXAM_PASS_MARK if pass_mark is None else pass_mark
+    if passed != (score >= pass_mark):
+        outcome = "a pass" if score >= pass_mark else "not a pass"
+        return {
+            "passed": f"A score of {score} is {outcome} (the pass mark is {pass_mark}). "
             "Check the score or the Passed box."
         }
     return {}
@@ -652,7 +623,10 @@ def assessment_result_record(
     if not policies.can_review_education(recorded_by):
         raise PermissionError("Only programme admins record assessment results.")
     _require_trainee(trainee, "have assessment results")
-    if problems := assessment_outcome_problems(kind=kind, passed=passed, score=score):
+    pass_mark = selectors.exam_pass_mark_of(trainee=trainee)
+    if problems := assessment_outcome_problems(
+        kind=kind, passed=passed, score=score, pass_mark=pass_mark
+    ):
         raise ValidationError(problems)
     if result is None:
         result = AssessmentResult(trainee=trainee)
@@ -945,16 +919,18 @@ def _import_rows_with_events(
     model: type[models.Model],
     rows: list[ImportRow],
     *,
-    event_model: type[models.Model],
-    event_field: str,
+    machine: TransitionMap,
     actor: User | None,
 ) -> list[UpsertOutcome]:
     """Upsert rows of a model with a life cycle; every row whose status is new or changed
-    gets its event row, so imports leave the same history as the transition map."""
+    gets its event row in the map's event model, so imports leave the same history as the
+    transition map. The file is the programme's record, so its status stands whatever the
+    stored one was (one bulk write, not a move per row)."""
     results = _import_rows_upsert(model, rows)
+    event_model = machine.event_model
     event_model.objects.bulk_create(
         event_model(
-            **{event_field: row},
+            **{machine.event_field: row},
             from_status=previous.get("status", ""),
             to_status=row.status,
             actor=actor,
@@ -972,11 +948,7 @@ def education_records_import(
 ) -> list[UpsertOutcome]:
     """Rows from education_record_import_row; each change of status writes its event."""
     return _import_rows_with_events(
-        EducationRecord,
-        rows,
-        event_model=EducationRecordEvent,
-        event_field="record",
-        actor=actor,
+        EducationRecord, rows, machine=EDUCATION_RECORD_MACHINE, actor=actor
     )
 
 
@@ -1004,7 +976,7 @@ def mentor_sessions_import(
 ) -> list[UpsertOutcome]:
     """Rows from mentor_session_import_row; each change of status writes its event."""
     return _import_rows_with_events(
-        MentorSession, rows, event_model=MentorSessionEvent, event_field="session", actor=actor
+        MentorSession, rows, machine=MENTOR_SESSION_MACHINE, actor=actor
     )
 
 
@@ -1031,12 +1003,25 @@ def assessment_results_import(*, rows: list[ImportRow]) -> list[UpsertOutcome]:
     return [outcome for _, outcome, _ in _import_rows_upsert(AssessmentResult, rows)]
 
 
+# A job runs once: queued, then running, then finished either way. A job that never started
+# (its worker vanished) or never finished is ended as failed by import_job_fail.
+IMPORT_JOB_MACHINE = TransitionMap(
+    moves={
+        ImportJobStatus.QUEUED: frozenset({ImportJobStatus.RUNNING, ImportJobStatus.FAILED}),
+        ImportJobStatus.RUNNING: frozenset({ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED}),
+    },
+    event_model=ImportJobEvent,
+    event_field="job",
+)
+
+
 @transaction.atomic
 def import_job_create(*, kind: str, file: File, dry_run: bool, created_by: User) -> ImportJob:
     """Store the uploaded file and run the import in the background once this commits."""
     job = ImportJob(kind=kind, file=file, dry_run=dry_run, created_by=created_by)
     job.full_clean(exclude=["created_by"])
     job.save()
+    status_record_created(record=job, machine=IMPORT_JOB_MACHINE, actor=created_by)
     # Imported here: the tasks module imports the import machinery, which calls these services.
     from credentials.tasks import import_job_run
 
@@ -1047,12 +1032,20 @@ def import_job_create(*, kind: str, file: File, dry_run: bool, created_by: User)
 @transaction.atomic
 def import_job_claim(*, job_id: int) -> ImportJob | None:
     """Mark a queued job as running; None when it is running or finished (it runs once)."""
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    job = ImportJob.objects.filter(pk=job_id).first()
     if job is None or job.status != ImportJobStatus.QUEUED:
         return None
-    job.status = ImportJobStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    try:
+        # Two deliveries of the same message: the conditional UPDATE lets one worker claim it.
+        status_transition(
+            record=job,
+            machine=IMPORT_JOB_MACHINE,
+            to_status=ImportJobStatus.RUNNING,
+            actor=None,
+            changes={"started_at": timezone.now()},
+        )
+    except ValidationError:
+        return None
     return job
 
 
@@ -1066,15 +1059,25 @@ def import_job_finish(
     errors: list[dict],
 ) -> ImportJob:
     """Record the outcome; `errors` are {"row", "column", "message"} (row None: the file)."""
-    job.status = ImportJobStatus.FAILED if errors else ImportJobStatus.SUCCEEDED
-    job.total_rows = total_rows
-    job.processed_rows = total_rows
-    job.created_rows = created_rows
-    job.updated_rows = updated_rows
-    job.errors = errors
-    job.finished_at = timezone.now()
+    changes = {
+        "total_rows": total_rows,
+        "processed_rows": total_rows,
+        "created_rows": created_rows,
+        "updated_rows": updated_rows,
+        "errors": errors,
+        "finished_at": timezone.now(),
+    }
+    for name, value in changes.items():
+        setattr(job, name, value)
     job.full_clean(exclude=["created_by", "file"])
-    job.save()
+    status_transition(
+        record=job,
+        machine=IMPORT_JOB_MACHINE,
+        to_status=ImportJobStatus.FAILED if errors else ImportJobStatus.SUCCEEDED,
+        actor=None,
+        note=f"{len(errors)} problem(s) found." if errors else "",
+        changes=changes,
+    )
     return job
 
 
@@ -1082,14 +1085,24 @@ def import_job_finish(
 def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
     """End a queued or running job as failed, `reason` shown on its page; a finished job keeps
     its outcome. The import is one transaction, so a job that stopped saved nothing."""
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or not IMPORT_JOB_MACHINE.allows(job.status, ImportJobStatus.FAILED):
         return job
-    job.status = ImportJobStatus.FAILED
-    job.errors = [{"row": None, "column": "", "message": reason}]
-    job.finished_at = timezone.now()
-    job.full_clean(exclude=["created_by", "file"])
-    job.save(update_fields=["status", "errors", "finished_at"])
+    changes = {
+        "errors": [{"row": None, "column": "", "message": reason}],
+        "finished_at": timezone.now(),
+    }
+    try:
+        status_transition(
+            record=job,
+            machine=IMPORT_JOB_MACHINE,
+            to_status=ImportJobStatus.FAILED,
+            actor=None,
+            note=reason,
+            changes=changes,
+        )
+    except ValidationError:
+        job.refresh_from_db()  # it finished meanwhile: that outcome stands
     return job
 
 
@@ -1125,36 +1138,39 @@ def import_jobs_stalled_settle(*, now: dt.datetime | None = None) -> dict[str, i
 # --- Applications, awards, eligibility notices ----------------------------------------------
 
 logger = logging.getLogger(__name__)
-APPLICATION_TRANSITIONS: dict[str, set[str]] = {
-    ApplicationStatus.SUBMITTED: {ApplicationStatus.UNDER_REVIEW},
-    ApplicationStatus.UNDER_REVIEW: {ApplicationStatus.APPROVED, ApplicationStatus.RETURNED},
-}
 # How a refused move is described: "cannot be approved".
 _TRANSITION_PHRASES = {
     ApplicationStatus.UNDER_REVIEW: "put under review",
     ApplicationStatus.APPROVED: "approved",
     ApplicationStatus.RETURNED: "returned",
 }
+
+
+def _application_refusal(application: CredentialApplication, to_status: str) -> str:
+    phrase = _TRANSITION_PHRASES.get(to_status, "changed that way")
+    hint = " Start the review first." if application.status == ApplicationStatus.SUBMITTED else ""
+    return (
+        f"This application is {application.get_status_display().lower()}, so it cannot be "
+        f"{phrase}.{hint}"
+    )
+
+
+APPLICATION_MACHINE = TransitionMap(
+    moves={
+        ApplicationStatus.SUBMITTED: frozenset({ApplicationStatus.UNDER_REVIEW}),
+        ApplicationStatus.UNDER_REVIEW: frozenset(
+            {ApplicationStatus.APPROVED, ApplicationStatus.RETURNED}
+        ),
+    },
+    event_model=ApplicationEvent,
+    event_field="application",
+    refusal=_application_refusal,
+)
 ELIGIBILITY_BATCH_SIZE = 500
 OPEN_APPLICATION_MESSAGE = (
     "You already have an application for this credential waiting for review. "
     "You will hear from us by email."
 )
-
-
-def _application_event_record(
-    *, application: CredentialApplication, from_status: str, actor: User, note: str = ""
-) -> ApplicationEvent:
-    event = ApplicationEvent(
-        application=application,
-        from_status=from_status,
-        to_status=application.status,
-        actor=actor,
-        note=note,
-    )
-    event.full_clean()
-    event.save()
-    return event
 
 
 @transaction.atomic
@@ -1191,7 +1207,7 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
     except IntegrityError:
         # Two submissions at once: the partial unique constraint lets only one through.
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
-    _application_event_record(application=application, from_status="", actor=trainee)
+    status_record_created(record=application, machine=APPLICATION_MACHINE, actor=trainee)
     email_send(
         name="application_submitted",
         context={
@@ -1230,45 +1246,41 @@ def application_transition(
     """
     if not policies.can_review_applications(actor):
         raise ValidationError("Only programme admins review credential applications.")
-    # Lock and re-read: of two admins acting at once, the second sees the first one's change.
-    current = (
-        CredentialApplication.objects.select_for_update()
-        .select_related("trainee", "pathway")
-        .get(pk=application.pk)
-    )
-    if to_status not in APPLICATION_TRANSITIONS.get(current.status, set()):
-        phrase = _TRANSITION_PHRASES.get(to_status, "changed that way")
-        hint = " Start the review first." if current.status == ApplicationStatus.SUBMITTED else ""
-        raise ValidationError(
-            f"This application is {current.get_status_display().lower()}, so it cannot be "
-            f"{phrase}.{hint}"
-        )
     reasons = reasons.strip()
     if to_status == ApplicationStatus.RETURNED and not reasons:
         raise ValidationError(
             {"reasons": "Give the reasons for returning the application: the trainee sees them."}
         )
-    from_status = current.status
-    current.status = to_status
-    current.full_clean()
-    current.save(update_fields=["status"])
-    _application_event_record(
-        application=current, from_status=from_status, actor=actor, note=reasons
+    # The conditional UPDATE settles two admins acting at once: the second is told to reload.
+    status_transition(
+        record=application,
+        machine=APPLICATION_MACHINE,
+        to_status=to_status,
+        actor=actor,
+        note=reasons,
     )
     if to_status == ApplicationStatus.APPROVED:
-        award_issue(application=current, actor=actor)
+        award_issue(application=application, actor=actor)
     email_send(
         name="application_transition",
         context={
-            "application": current,
-            "title": current.pathway.award_title,
+            "application": application,
+            "title": application.pathway.award_title,
             "reasons": reasons,
-            "url": _progress_url(current.pathway),
+            "url": _progress_url(application.pathway),
         },
-        to=[current.trainee.email],
+        to=[application.trainee.email],
     )
-    application.status = current.status
-    return current
+    return application
+
+
+# An award is issued once and may be revoked; a revoked award stays revoked. A change of the
+# holder's name is no change of status: AwardNameChange keeps it with the old and new names.
+AWARD_MACHINE = TransitionMap(
+    moves={AwardStatus.ISSUED: frozenset({AwardStatus.REVOKED})},
+    event_model=AwardEvent,
+    event_field="award",
+)
 
 
 @transaction.atomic
@@ -1293,6 +1305,7 @@ def award_issue(*, application: CredentialApplication, actor: User) -> Award:
             award.save()
     except IntegrityError:
         return Award.objects.get(trainee=trainee, pathway=application.pathway)
+    status_record_created(record=award, machine=AWARD_MACHINE, actor=actor)
     # Imported here: the tasks module calls these services.
     from credentials.tasks import award_certificate_render
 
@@ -1409,28 +1422,28 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for revoking: the holder is told it."})
-    current = (
-        Award.objects.select_for_update().select_related("trainee", "pathway").get(pk=award.pk)
+    if award.status == AwardStatus.REVOKED:
+        return award
+    # Of two admins revoking at once, the second is told to reload (and sees the first reason).
+    status_transition(
+        record=award,
+        machine=AWARD_MACHINE,
+        to_status=AwardStatus.REVOKED,
+        actor=actor,
+        note=reason,
+        changes={"revoked_at": timezone.now(), "revoked_reason": reason, "revoked_by": actor},
     )
-    if current.is_revoked:
-        return current
-    current.revoked_at = timezone.now()
-    current.revoked_reason = reason
-    current.revoked_by = actor
-    current.full_clean(validate_unique=False, validate_constraints=False)
-    current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    _award_certificate_reissue(current)  # the stored PDF is replaced by one stamped REVOKED
+    _award_certificate_reissue(award)  # the stored PDF is replaced by one stamped REVOKED
     email_send(
         name="award_revoked",
         context={
-            "award": current,
-            "title": current.title,
-            "verification_url": certificates.verification_url(current.verification_code),
+            "award": award,
+            "title": award.title,
+            "verification_url": certificates.verification_url(award.verification_code),
         },
-        to=[current.trainee.email],
+        to=[award.trainee.email],
     )
-    award.revoked_at = current.revoked_at
-    return current
+    return award
 
 
 # --- Certificates of completed coach-specific education -------------------------------------

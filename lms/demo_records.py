@@ -127,7 +127,7 @@ def _acc_awarded(*, trainee: User, admin: User) -> None:
     """Approved through the review, so the award's certificate PDF is rendered by its task."""
     application = _acc_application(trainee=trainee)
     for to_status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.APPROVED):
-        if to_status in credential_services.APPLICATION_TRANSITIONS.get(application.status, ()):
+        if credential_services.APPLICATION_MACHINE.allows(application.status, to_status):
             application = credential_services.application_transition(
                 application=application, to_status=to_status, actor=admin
             )

@@ -32,10 +32,6 @@ class Credential(models.TextChoices):
     MCC = "MCC", "MCC"
 
 
-# Ordering of credential levels: a mentor counts for a pathway at or below their own.
-CREDENTIAL_RANK = {Credential.NONE: 0, Credential.ACC: 1, Credential.PCC: 2, Credential.MCC: 3}
-
-
 class Role(models.TextChoices):
     """Each role is a Django group of the same name (created by migration lms 0002)."""
 

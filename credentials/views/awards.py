@@ -124,7 +124,7 @@ def application_detail(request, application_id: int):
         "today": today,
         "comparison": comparison,
         "form": form,
-        "allowed": services.APPLICATION_TRANSITIONS.get(application.status, set()),
+        "allowed": services.APPLICATION_MACHINE.moves.get(application.status, frozenset()),
         "statuses": ApplicationStatus,
     }
     status = 400 if form.is_bound else 200

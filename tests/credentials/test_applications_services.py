@@ -14,6 +14,7 @@ from credentials.models import (
     CoachingLogEntry,
     CredentialApplication,
 )
+from lms.transitions import STALE_MESSAGE
 from tests.credentials.eligible import make_acc_eligible
 from tests.factories.people import make_programme_admin, make_trainee, make_trainer
 
@@ -216,12 +217,27 @@ def test_two_admins_approving_at_once_make_one_award(application, admin):
     first_view = CredentialApplication.objects.get(pk=application.pk)
     second_view = CredentialApplication.objects.get(pk=application.pk)
     services.application_transition(application=first_view, to_status=APPROVED, actor=admin)
-    with pytest.raises(ValidationError, match="approved, so it cannot be approved"):
+    with pytest.raises(ValidationError, match=STALE_MESSAGE):
         services.application_transition(
             application=second_view, to_status=APPROVED, actor=make_programme_admin()
         )
     assert Award.objects.count() == 1
     assert application.events.filter(to_status=APPROVED).count() == 1
+
+
+def test_an_admin_returning_what_another_just_approved_is_told_and_changes_nothing(
+    application, admin
+):
+    application_in(UNDER_REVIEW, application, admin)
+    second_view = CredentialApplication.objects.get(pk=application.pk)
+    services.application_transition(application=application, to_status=APPROVED, actor=admin)
+    with pytest.raises(ValidationError, match=STALE_MESSAGE):
+        services.application_transition(
+            application=second_view, to_status=RETURNED, actor=admin, reasons="Missing log."
+        )
+    assert CredentialApplication.objects.get(pk=application.pk).status == APPROVED
+    assert Award.objects.count() == 1
+    assert [e.to_status for e in application.events.all()] == [SUBMITTED, UNDER_REVIEW, APPROVED]
 
 
 def test_a_retried_award_issue_returns_the_existing_award(application, admin):

@@ -79,7 +79,7 @@ def test_an_award_shows_its_verification_link_and_certificate(client):
 
 def test_a_revoked_award_shows_the_date_and_nothing_to_apply_for(client):
     trainee = make_acc_eligible()
-    award_for(trainee, revoked_at=timezone.now(), revoked_reason="Falsified log.")
+    award_for(trainee, status="revoked", revoked_at=timezone.now(), revoked_reason="Falsified log.")
     html = page(client, trainee)
     assert heading(html) == "Award revoked"
     assert f"Revoked on {timezone.now():%-d %B %Y}" in html

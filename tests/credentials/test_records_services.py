@@ -9,7 +9,7 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credentials import services
+from credentials import engine, services
 from credentials.models import (
     AssessmentResult,
     CoachingLogEntry,
@@ -528,7 +528,7 @@ class TestAssessmentResult:
 @given(score=st.integers(min_value=200, max_value=600), passed=st.booleans())
 def test_an_exam_outcome_is_accepted_exactly_when_it_agrees_with_the_pass_mark(score, passed):
     problems = services.assessment_outcome_problems(kind="exam", passed=passed, score=score)
-    assert (problems == {}) == (passed == (score >= services.EXAM_PASS_MARK))
+    assert (problems == {}) == (passed == (score >= engine.EXAM_PASS_MARK))
 
 
 @given(
