@@ -36,7 +36,8 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
 
-CREDENTIAL_RANK = {"none": 0, "ACC": 1, "PCC": 2, "MCC": 3}
+from lms.credential_levels import CREDENTIAL_RANK
+
 PATHWAY_LEVELS = ("ACC", "PCC", "MCC")
 # The credentialing exam's scaled scores (DESIGN §2).
 EXAM_SCALE_MIN = 200

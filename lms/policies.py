@@ -17,7 +17,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from lms.models import CREDENTIAL_RANK, Role, User
+from lms.credential_levels import CREDENTIAL_RANK
+from lms.models import Role, User
 
 # Groups that give no back-office rights, so a programme admin may hand them out.
 PLAIN_ROLE_NAMES = frozenset({Role.TRAINEE.value, Role.TRAINER.value, Role.MENTOR.value})

@@ -20,7 +20,8 @@ from courses.grading.models import (
 from courses.models import Cohort, ModulePage
 from credentials.models import MentorSession
 from lms import policies
-from lms.models import CREDENTIAL_RANK, User
+from lms.credential_levels import CREDENTIAL_RANK
+from lms.models import User
 
 
 @dataclass(frozen=True)

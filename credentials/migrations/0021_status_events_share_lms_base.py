@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0014_education_certificate'),
+        ('credentials', '0020_cme_certificate_jobs'),
     ]
 
     operations = [

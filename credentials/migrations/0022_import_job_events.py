@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0015_status_events_share_lms_base'),
+        ('credentials', '0021_status_events_share_lms_base'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ def revoked_awards_say_so(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0016_import_job_events'),
+        ('credentials', '0022_import_job_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
