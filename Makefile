@@ -16,6 +16,8 @@ export STACK_DIR ?= /tmp/coach-lms-stack
 STACK := .ci/stack
 WITH_STACK_ENV := eval "$$($(STACK) env)"
 SERVE_PROD_PORT ?= 8001
+# Where `make demo` listens: this machine only, unless asked (DEMO_ADDR=0.0.0.0:8000 shares it).
+DEMO_ADDR ?= 127.0.0.1:8000
 BENCH_ARGS ?=
 
 .PHONY: help install test demo lint stack stack-stop worker beat serve-prod bench
@@ -24,7 +26,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make install     create .venv and install requirements.txt (skipped when up to date)"
 	@echo "make test        run the whole test suite (PYTEST_WORKERS=$(PYTEST_WORKERS), PYTEST_ARGS=...)"
-	@echo "make demo        migrate, seed demo data and serve on http://127.0.0.1:8000/"
+	@echo "make demo        migrate, seed demo data and serve on http://$(DEMO_ADDR)/"
 	@echo "make lint        ruff check and ruff format --check"
 	@echo "make stack       start local PostgreSQL + Redis and print the env to export"
 	@echo "make stack-stop  stop them"
@@ -52,9 +54,9 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo
-	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops the server)"
+	@echo "Open http://$(DEMO_ADDR)/ (Ctrl-C stops the server)"
 	@echo
-	$(BIN)/python manage.py runserver 0.0.0.0:8000
+	$(BIN)/python manage.py runserver $(DEMO_ADDR)
 
 lint: install
 	$(BIN)/ruff check .
@@ -75,9 +77,10 @@ beat: install stack
 	$(WITH_STACK_ENV); exec $(BIN)/celery -A lms beat -l info \
 		--schedule "$(STACK_DIR)/celerybeat-schedule"
 
-# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS. The secrets are
-# generated once into the stack directory (so sessions survive a restart); variables already in
-# the environment win.
+# Production settings over plain HTTP on loopback: no HTTPS redirect or HSTS, no proxy in front
+# (so no X-Forwarded-For is trusted). The secrets are generated once into the stack directory (so
+# sessions survive a restart) and read by the production settings through ENV_FILE, which keeps
+# each value whole; variables already in the environment win.
 PROD_ENV_FILE := $(STACK_DIR)/production.env
 serve-prod: install stack
 	test -s "$(PROD_ENV_FILE)" || $(BIN)/python -c "import base64, secrets; \
@@ -85,10 +88,9 @@ serve-prod: install stack
 		print('FIELD_ENCRYPTION_KEYS=' + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" \
 		> "$(PROD_ENV_FILE)"
 	$(WITH_STACK_ENV); \
-	while IFS='=' read -r name value; do \
-		[ -n "$${!name:-}" ] || export "$$name=$$value"; \
-	done < "$(PROD_ENV_FILE)"; \
-	export DJANGO_SETTINGS_MODULE=lms.settings.production \
+	export DJANGO_SETTINGS_MODULE=lms.settings.production ENV_FILE="$(PROD_ENV_FILE)" \
+		SITE_URL="$${SITE_URL:-http://localhost:$(SERVE_PROD_PORT)}" \
+		TRUSTED_PROXY_COUNT="$${TRUSTED_PROXY_COUNT:-0}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
 		CACHE_URL="$${CACHE_URL:-$${CELERY_BROKER_URL%/*}/2}" CONN_MAX_AGE="$${CONN_MAX_AGE:-60}" \
 		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \

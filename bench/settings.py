@@ -10,6 +10,7 @@ import os
 # Production refuses to start without these; the benchmark never leaves 127.0.0.1.
 os.environ.setdefault("SECRET_KEY", "bench-only-key-for-loopback-benchmarks-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1")
 os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS", base64.urlsafe_b64encode(b"bench-only-key-never-production!").decode()
 )

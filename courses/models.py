@@ -221,6 +221,12 @@ class LiveSession(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=255, help_text="Room, or the video-call link.")
+    join_url = models.URLField(
+        "join link",
+        max_length=500,
+        blank=True,
+        help_text="The video-call address trainees open to join (https://…). Empty for a room.",
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -229,10 +235,23 @@ class LiveSession(models.Model):
         return f"{self.module.title} · {self.cohort.name} · {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
     def clean(self):
+        # Here rather than in a service: the Wagtail snippet screens write sessions too.
+        errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "A session must end after it starts."})
-        if self.module_id and not self.module.is_synchronous:
-            raise ValidationError({"module": "Only live (synchronous) modules have sessions."})
+            errors["ends_at"] = "A session must end after it starts."
+        if self.module_id:
+            programme = ProgrammePage.objects.ancestor_of(self.module).first()
+            if not self.module.is_synchronous:
+                errors["module"] = "Only live (synchronous) modules have sessions."
+            elif programme is None:
+                errors["module"] = "This module is not part of a programme."
+            elif self.cohort_id and self.cohort.programme_id != programme.pk:
+                errors["cohort"] = (
+                    f"This cohort belongs to another programme. Choose a cohort of "
+                    f"{programme.title}, the programme of this module."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Attendance(models.Model):

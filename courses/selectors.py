@@ -35,7 +35,7 @@ from courses.models import (
     ProgrammePage,
 )
 from lms import policies
-from lms.models import User
+from lms.models import Role, User
 
 ZERO = Decimal("0")
 # What is kept in the cache is keyed by version stamps, so this only bounds memory.
@@ -189,10 +189,18 @@ class ModuleState:
     completion: ModuleCompletion | None
     sessions: list[LiveSession]
     attended: bool
+    # Where to go once the module is complete: the next module in the outline (None: the last).
+    next_module: ModulePage | None = None
 
     @property
     def enrolled(self) -> bool:
         return self.enrolment is not None
+
+    @property
+    def upcoming_sessions(self) -> list[LiveSession]:
+        """The cohort's sessions not yet over, soonest first."""
+        now = timezone.now()
+        return [session for session in self.sessions if session.ends_at > now]
 
     @property
     def can_complete(self) -> bool:
@@ -234,6 +242,9 @@ def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
     missing = rules.missing_requirements(
         blocks=specs, done_ids=done_ids, synchronous=module.is_synchronous, attended=attended
     )
+    next_module = (
+        module_after(module=module, programme=programme) if completion and programme else None
+    )
     return ModuleState(
         module=module,
         programme=programme,
@@ -243,6 +254,24 @@ def module_state(*, module: ModulePage, trainee: User) -> ModuleState:
         completion=completion,
         sessions=sessions,
         attended=attended,
+        next_module=next_module,
+    )
+
+
+def module_after(*, module: ModulePage, programme: ProgrammePage) -> ModulePage | None:
+    """The next live module of the programme's outline (tree order), None after the last."""
+    later = ModulePage.objects.live().descendant_of(programme).filter(path__gt=module.path)
+    return later.defer("body").order_by("path").first()
+
+
+def live_session_for_trainee(*, trainee: User, session_id: int) -> LiveSession | None:
+    """A live session, if the trainee is enrolled in its programme; None otherwise."""
+    if not trainee.is_authenticated or not trainee.has_role(Role.TRAINEE):
+        return None
+    return (
+        LiveSession.objects.filter(pk=session_id, cohort__programme__enrolments__trainee=trainee)
+        .select_related("module", "cohort")
+        .first()
     )
 
 

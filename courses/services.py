@@ -229,12 +229,21 @@ def attendance_register_save(
 
 @transaction.atomic
 def live_session_create(
-    *, module: ModulePage, cohort: Cohort, starts_at: datetime, ends_at: datetime, location: str
+    *,
+    module: ModulePage,
+    cohort: Cohort,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str,
+    join_url: str = "",
 ) -> LiveSession:
-    if cohort.programme_id != _programme_of(module).pk:
-        raise ValidationError("This cohort belongs to another programme than the module.")
     session = LiveSession(
-        module=module, cohort=cohort, starts_at=starts_at, ends_at=ends_at, location=location
+        module=module,
+        cohort=cohort,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        join_url=join_url,
     )
     session.full_clean()
     session.save()

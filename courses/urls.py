@@ -13,6 +13,11 @@ urlpatterns = [
         name="reflection_save",
     ),
     path("modules/<int:page_id>/complete/", views.module_complete, name="module_complete"),
+    path(
+        "live-sessions/<int:session_id>/calendar.ics",
+        views.live_session_calendar,
+        name="live_session_calendar",
+    ),
     path("journal/", views.journal_list, name="journal_list"),
     path("journal/new/", views.journal_create, name="journal_create"),
     path("journal/<int:entry_id>/edit/", views.journal_edit, name="journal_edit"),

@@ -5,15 +5,19 @@ status, and nothing is changed. Objects a user may not see answer 404, so their 
 is not revealed; a signed-in user without a staff role asking for trainer pages gets 403.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses import selectors, services
+from courses import calendar, selectors, services
 from courses.forms import AttendanceForm, EnrolmentForm, JournalEntryForm, ReflectionForm
 from courses.models import ModulePage, ProgrammePage
 from lms import policies
@@ -138,6 +142,27 @@ def module_complete(request, page_id: int):
         return _module_page_with_errors(request, module, error)
     # The module page itself announces the completion and the hours recorded.
     return redirect(f"{module.get_url(request)}#module-status")
+
+
+@login_required
+@require_GET
+def live_session_calendar(request, session_id: int):
+    """The session as an .ics file, for trainees enrolled in its programme."""
+    policies.require_role(
+        request.user, Role.TRAINEE, "Calendar entries for live sessions are for enrolled trainees."
+    )
+    session = selectors.live_session_for_trainee(trainee=request.user, session_id=session_id)
+    if session is None:
+        raise Http404("No such live session in your programmes.")
+    body = calendar.live_session_ics(
+        session=session,
+        module_url=request.build_absolute_uri(session.module.get_url(request)),
+        uid_domain=urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "coach-academy",
+        now=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="live-session-{session.pk}.ics"'
+    return response
 
 
 # Journal -------------------------------------------------------------------------------------

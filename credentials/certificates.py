@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher
 
 from credentials.engine import format_date
 from credentials.models import Award
+from lms.emails import site_url
 
 TEMPLATE = "credentials/awards/certificate.html"
 # A separate stylesheet: no inline <style> in templates (the CSP rule for every page).
@@ -29,8 +30,7 @@ def local_only_url_fetcher() -> URLFetcher:
 
 
 def verification_url(code: str) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("credentials:verify", kwargs={"code": code})
+    return site_url(reverse("credentials:verify", kwargs={"code": code}))
 
 
 def qr_code_data_url(data: str) -> str:

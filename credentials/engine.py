@@ -36,6 +36,9 @@ from fractions import Fraction
 
 CREDENTIAL_RANK = {"none": 0, "ACC": 1, "PCC": 2, "MCC": 3}
 PATHWAY_LEVELS = ("ACC", "PCC", "MCC")
+# The credentialing exam's scaled scores (DESIGN §2).
+EXAM_SCALE_MIN = 200
+EXAM_SCALE_MAX = 600
 ASSESSMENT_KINDS = ("exam", "performance_evaluation")
 # DESIGN §2's requirement codes in its table order: the order results and the JSON use.
 REQUIREMENT_CODES = (
@@ -136,8 +139,8 @@ class PathwayRules:
     max_coaching_group_size: int = 15
     recency_window_months: int = 18
     exam_pass_mark: int = 460
-    exam_scale_min: int = 200
-    exam_scale_max: int = 600
+    exam_scale_min: int = EXAM_SCALE_MIN
+    exam_scale_max: int = EXAM_SCALE_MAX
 
     def __post_init__(self) -> None:
         if self.level not in PATHWAY_LEVELS:

@@ -7,6 +7,7 @@ credentials.services; views hand a service's ValidationError back with `add_serv
 from django import forms
 
 from credentials.models import Engagement
+from credentials.validators import validate_certificate
 from lms.forms import PlainFormMixin
 
 DATE_MESSAGES = {
@@ -134,7 +135,17 @@ class MentorChoiceField(forms.ModelChoiceField):
         return f"{mentor.get_full_name() or mentor.email} ({credential})"
 
 
-class MentorSessionForm(GroupSizeMixin, PlainFormMixin, forms.Form):
+class MentorSessionDetailsForm(GroupSizeMixin, PlainFormMixin, forms.Form):
+    """What the session was; a trainee corrects these once the mentor disputes them."""
+
+    date = date_field("Date of the session")
+    hours = hours_field("Hours", max_digits=5)
+    engagement = engagement_field()
+    group_size = group_size_field("For group mentoring only: how many coaches took part.")
+
+
+class MentorSessionForm(MentorSessionDetailsForm):
+    field_order = ["mentor"]
     mentor = MentorChoiceField(
         label="Mentor",
         queryset=None,
@@ -144,10 +155,6 @@ class MentorSessionForm(GroupSizeMixin, PlainFormMixin, forms.Form):
             "invalid_choice": "Choose a mentor from the list.",
         },
     )
-    date = date_field("Date of the session")
-    hours = hours_field("Hours", max_digits=5)
-    engagement = engagement_field()
-    group_size = group_size_field("For group mentoring only: how many coaches took part.")
 
     def __init__(self, *args, mentors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +169,18 @@ class DisputeForm(PlainFormMixin, forms.Form):
         help_text="The trainee sees this, so they can correct the record.",
         error_messages={
             "required": "Say why you dispute this session, so the trainee can correct it."
+        },
+    )
+
+
+class UnconfirmForm(PlainFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="The trainee sees this. The session waits for your confirmation again.",
+        error_messages={
+            "required": "Say why you take back your confirmation, so the trainee knows."
         },
     )
 
@@ -189,6 +208,7 @@ class EducationRecordForm(PlainFormMixin, forms.Form):
         label="Certificate",
         help_text="A PDF, PNG or JPEG file of 5 MB or less.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        validators=[validate_certificate],
         error_messages={
             "required": "Attach your certificate (PDF, PNG or JPEG).",
             "empty": "The certificate file is empty. Attach the real file.",

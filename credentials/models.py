@@ -17,10 +17,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from credentials import engine
+from credentials.validators import validate_certificate
 from lms.encryption import EncryptedTextField
 from lms.models import Credential
 
 HOURS = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+def _between(low: int, high: int, unit: str) -> list:
+    """Validators keeping a pathway's number within what the engine can evaluate and what a
+    credential could sensibly ask, with one plain message."""
+    message = f"Enter a number of {unit} from {low:,} to {high:,}."
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+# A pathway's hour requirements: never negative, and no credential asks for more.
+REQUIREMENT_HOURS = {
+    "max_digits": 7,
+    "decimal_places": 2,
+    "validators": _between(0, 10_000, "hours"),
+}
 
 
 class Engagement(models.TextChoices):
@@ -91,35 +108,96 @@ class Pathway(models.Model):
     level = models.CharField(
         max_length=4, choices=[c for c in Credential.choices if c[0] != Credential.NONE]
     )
-    education_hours = models.DecimalField(null=True, blank=True, **HOURS)
-    education_synchronous_hours = models.DecimalField(null=True, blank=True, **HOURS)
-    mentor_hours = models.DecimalField(null=True, blank=True, **HOURS)
+    education_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
+    education_synchronous_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
+    mentor_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
     mentor_span = models.PositiveSmallIntegerField(
-        "mentor span (calendar months)", null=True, blank=True
+        "mentor span (calendar months)",
+        null=True,
+        blank=True,
+        validators=_between(0, 120, "months"),
     )
-    experience_hours = models.DecimalField(null=True, blank=True, **HOURS)
-    paid_hours = models.DecimalField(null=True, blank=True, **HOURS)
-    clients = models.PositiveIntegerField(null=True, blank=True)
-    recent_hours = models.DecimalField(null=True, blank=True, **HOURS)
+    experience_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
+    paid_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
+    clients = models.PositiveIntegerField(
+        null=True, blank=True, validators=_between(0, 10_000, "clients")
+    )
+    recent_hours = models.DecimalField(null=True, blank=True, **REQUIREMENT_HOURS)
     performance_evaluation = models.PositiveSmallIntegerField(
-        "passed performance evaluations", null=True, blank=True
+        "passed performance evaluations",
+        null=True,
+        blank=True,
+        validators=_between(0, 20, "evaluations"),
     )
     exam = models.BooleanField("credentialing exam required", default=True)
     prerequisite_credential = models.CharField(
         max_length=4, blank=True, choices=[c for c in Credential.choices if c[0] != "none"]
     )
-    group_mentoring_cap_hours = models.DecimalField(default=Decimal(7), **HOURS)
-    min_one_to_one_mentor_hours = models.DecimalField(default=Decimal(3), **HOURS)
-    max_mentoring_group_size = models.PositiveSmallIntegerField(default=10)
-    max_coaching_group_size = models.PositiveSmallIntegerField(default=15)
-    recency_window_months = models.PositiveSmallIntegerField(default=18)
-    exam_pass_mark = models.PositiveSmallIntegerField(default=460)
+    group_mentoring_cap_hours = models.DecimalField(default=Decimal(7), **REQUIREMENT_HOURS)
+    min_one_to_one_mentor_hours = models.DecimalField(default=Decimal(3), **REQUIREMENT_HOURS)
+    # A group of 0 could never count; the engine refuses it.
+    max_mentoring_group_size = models.PositiveSmallIntegerField(
+        default=10, validators=_between(1, 100, "people")
+    )
+    max_coaching_group_size = models.PositiveSmallIntegerField(
+        default=15, validators=_between(1, 100, "people")
+    )
+    recency_window_months = models.PositiveSmallIntegerField(
+        default=18, validators=_between(1, 120, "months")
+    )
+    exam_pass_mark = models.PositiveSmallIntegerField(
+        default=460,
+        validators=_between(engine.EXAM_SCALE_MIN, engine.EXAM_SCALE_MAX, "points"),
+    )
 
     class Meta:
         ordering = ["education_hours", "code"]
 
     def __str__(self) -> str:
         return f"{self.level} — {self.name}"
+
+    def clean(self) -> None:
+        """Numbers that contradict each other: the engine could count them, but no trainee could
+        ever meet them, so the progress page would mislead."""
+        errors = {}
+
+        def at_most(part: str, whole: str, message: str) -> None:
+            part_value, whole_value = getattr(self, part), getattr(self, whole)
+            if part_value is not None and whole_value is not None and part_value > whole_value:
+                errors[part] = message
+
+        at_most(
+            "education_synchronous_hours",
+            "education_hours",
+            "Live (synchronous) hours are part of the education hours: enter no more than "
+            "the education hours.",
+        )
+        at_most(
+            "paid_hours",
+            "experience_hours",
+            "Paid hours are part of the coaching experience hours: enter no more than the "
+            "experience hours.",
+        )
+        at_most(
+            "recent_hours",
+            "experience_hours",
+            "Recent hours are part of the coaching experience hours: enter no more than the "
+            "experience hours.",
+        )
+        at_most(
+            "min_one_to_one_mentor_hours",
+            "mentor_hours",
+            "The one-to-one minimum is part of the mentor hours: enter no more than the "
+            "mentor hours.",
+        )
+        if self.prerequisite_credential and self.level:
+            rank = engine.CREDENTIAL_RANK
+            if rank[self.prerequisite_credential] >= rank.get(self.level, 0):
+                errors["prerequisite_credential"] = (
+                    f"A prerequisite must be a lower credential than {self.level}."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- Practice records ----------------------------------------------------------------------
@@ -214,6 +292,8 @@ class MentorSessionStatus(models.TextChoices):
     LOGGED = "logged", "Waiting for the mentor"
     CONFIRMED = "confirmed", "Confirmed by the mentor"
     DISPUTED = "disputed", "Disputed by the mentor"
+    # The trainee took back a session the mentor disputed; it never counts.
+    WITHDRAWN = "withdrawn", "Withdrawn by the trainee"
 
 
 class MentorSession(models.Model):
@@ -303,7 +383,9 @@ class EducationRecord(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
     )
     synchronous_hours = models.DecimalField(default=Decimal(0), **HOURS)
-    certificate = models.FileField(upload_to=certificate_upload_to, blank=True)
+    certificate = models.FileField(
+        upload_to=certificate_upload_to, blank=True, validators=[validate_certificate]
+    )
     status = models.CharField(
         max_length=10, choices=EducationStatus.choices, default=EducationStatus.PENDING
     )
@@ -470,6 +552,9 @@ class Award(models.Model):
         max_length=32, unique=True, default=new_verification_code, editable=False
     )
     issued_on = models.DateField(default=timezone.localdate)
+    # When it was issued, to the second: the sweep re-queues the PDF of an award left without
+    # one for a few minutes (credentials.tasks.unfinished_work_requeue).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     programme_name = models.CharField(max_length=255, blank=True)
     certificate_pdf = models.FileField(upload_to=award_certificate_upload_to, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -537,6 +622,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.db.models import (
     F,
     IntegerField,
     Prefetch,
+    Q,
     QuerySet,
     Sum,
     When,
@@ -129,7 +130,11 @@ def trainee_records_by_id(*, trainees: Iterable[User]) -> dict[int, engine.Train
         )
 
     mentoring: dict[int, list[engine.MentorSession]] = defaultdict(list)
-    for row in MentorSession.objects.filter(trainee_id__in=ids).values(
+    # A withdrawn session is not a claim at all: not even "waiting for confirmation".
+    sessions = MentorSession.objects.filter(trainee_id__in=ids).exclude(
+        status=MentorSessionStatus.WITHDRAWN
+    )
+    for row in sessions.values(
         "trainee_id", "date", "hours", "engagement", "group_size", "mentor_credential", "status"
     ):
         mentoring[row["trainee_id"]].append(
@@ -251,6 +256,12 @@ def mentor_sessions_page(*, trainee: User, page_number=1) -> Page:
     return _page(sessions.order_by("-date", "-pk"), page_number)
 
 
+def mentor_sessions_disputed(*, trainee: User) -> list[MentorSession]:
+    """The trainee's sessions their mentor disputed: each waits for them to correct or withdraw."""
+    sessions = MentorSession.objects.filter(trainee=trainee, status=MentorSessionStatus.DISPUTED)
+    return list(sessions.select_related("mentor").order_by("-date", "-pk"))
+
+
 def mentor_sessions_led_page(*, mentor: User, page_number=1) -> Page:
     sessions = MentorSession.objects.filter(mentor=mentor).select_related("trainee")
     # Sessions waiting for the mentor first, then the newest.
@@ -263,6 +274,11 @@ def mentor_sessions_led_page(*, mentor: User, page_number=1) -> Page:
 def mentor_session_led_by(*, mentor: User, session_id: int) -> MentorSession | None:
     sessions = MentorSession.objects.filter(mentor=mentor, pk=session_id)
     return sessions.select_related("trainee").first()
+
+
+def mentor_session_logged_by(*, trainee: User, session_id: int) -> MentorSession | None:
+    sessions = MentorSession.objects.filter(trainee=trainee, pk=session_id)
+    return sessions.select_related("mentor").first()
 
 
 def education_records_page(*, trainee: User, page_number=1) -> Page:
@@ -515,6 +531,24 @@ def award_certificate_for(*, viewer: User, code: str) -> Award | None:
     if award is None or not (award.trainee_id == viewer.pk or policies.sees_every_trainee(viewer)):
         return None
     return award
+
+
+def awards_without_certificate(*, issued_before: dt.datetime) -> QuerySet[Award]:
+    """Awards issued before then still waiting for their certificate PDF (a revoked award
+    needs none)."""
+    return Award.objects.filter(
+        certificate_pdf="", revoked_at__isnull=True, created_at__lt=issued_before
+    ).order_by("pk")
+
+
+def import_jobs_stalled(*, since_before: dt.datetime) -> QuerySet[ImportJob]:
+    """Jobs queued, or running, since before then (a job claimed before `started_at` existed
+    counts from its creation)."""
+    queued = Q(status=ImportJobStatus.QUEUED, created_at__lt=since_before)
+    running = Q(status=ImportJobStatus.RUNNING) & (
+        Q(started_at__lt=since_before) | Q(started_at__isnull=True, created_at__lt=since_before)
+    )
+    return ImportJob.objects.filter(queued | running).order_by("pk")
 
 
 def programme_admin_emails() -> list[str]:

@@ -7,17 +7,16 @@ and each change writes an event row.
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -45,9 +44,11 @@ from credentials.models import (
     Pathway,
     Source,
 )
+from credentials.validators import certificate_extension
 from lms import policies
+from lms.emails import site_url
 from lms.models import Role, User
-from lms.services import UpsertOutcome, email_enqueue
+from lms.services import UpsertOutcome, email_send
 
 # --- Records: coaching log, mentor sessions, external education, assessments ----------------
 
@@ -68,20 +69,31 @@ COACHING_LOG_FIELDS = frozenset(
         "notes",
     }
 )
+# What a trainee says about a mentor session (the mentor and the trainee are fixed once logged).
+MENTOR_SESSION_DETAILS = ("date", "hours", "engagement", "group_size")
 # The credentialing exam's pass mark on its 200-600 scale (DESIGN §2).
 EXAM_PASS_MARK = 460
-CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
-# What a certificate file starts with, whatever its name says.
-CERTIFICATE_SIGNATURES = (
-    (b"%PDF-", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-)
 
+# Each move of a mentor session and who makes it. The mentor vouches for the session: confirms,
+# disputes, corrects a mistaken dispute by confirming, or takes back a mistaken confirmation.
+# The trainee owns the record: once it is disputed they correct it (back to the mentor) or
+# withdraw it (it never counts).
+MENTOR = "mentor"
+TRAINEE = "trainee"
+MENTOR_SESSION_MOVES: dict[str, dict[str, str]] = {
+    MentorSessionStatus.LOGGED: {
+        MentorSessionStatus.CONFIRMED: MENTOR,
+        MentorSessionStatus.DISPUTED: MENTOR,
+    },
+    MentorSessionStatus.DISPUTED: {
+        MentorSessionStatus.CONFIRMED: MENTOR,
+        MentorSessionStatus.LOGGED: TRAINEE,
+        MentorSessionStatus.WITHDRAWN: TRAINEE,
+    },
+    MentorSessionStatus.CONFIRMED: {MentorSessionStatus.LOGGED: MENTOR},
+}
 MENTOR_SESSION_TRANSITIONS: dict[str, set[str]] = {
-    MentorSessionStatus.LOGGED: {MentorSessionStatus.CONFIRMED, MentorSessionStatus.DISPUTED},
-    # A mentor who disputed by mistake corrects it by confirming; a confirmation is final.
-    MentorSessionStatus.DISPUTED: {MentorSessionStatus.CONFIRMED},
+    from_status: set(moves) for from_status, moves in MENTOR_SESSION_MOVES.items()
 }
 EDUCATION_RECORD_TRANSITIONS: dict[str, set[str]] = {
     EducationStatus.PENDING: {EducationStatus.APPROVED, EducationStatus.REJECTED},
@@ -250,23 +262,23 @@ def _status_transition(
     )
 
 
-def _site_url(name: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(name)
-
-
-def _email_person(*, to: User, subject: str, template: str, context: dict) -> None:
-    email_enqueue(
-        subject=subject,
-        body=render_to_string(f"credentials/records/email/{template}", context),
-        to=[to.email],
-    )
-
-
 @transaction.atomic
 def mentor_session_transition(
-    *, session: MentorSession, to_status: str, actor: User, note: str = ""
+    *,
+    session: MentorSession,
+    to_status: str,
+    actor: User,
+    note: str = "",
+    changes: dict | None = None,
 ) -> MentorSession:
-    changes = {"dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else ""}
+    mover = MENTOR_SESSION_MOVES.get(session.status, {}).get(to_status)
+    if mover is not None and actor.pk != getattr(session, f"{mover}_id"):
+        # Views look sessions up by mentor or trainee; this guards the service itself.
+        raise PermissionError(f"Only the session's {mover} may make this change.")
+    changes = {
+        **(changes or {}),
+        "dispute_reason": note if to_status == MentorSessionStatus.DISPUTED else "",
+    }
     _status_transition(
         record=session,
         transitions=MENTOR_SESSION_TRANSITIONS,
@@ -294,38 +306,120 @@ def mentor_session_log(
     if not mentor.has_role(Role.MENTOR):
         raise ValidationError({"mentor": "Choose a mentor from the list."})
     session = MentorSession(
-        trainee=trainee,
-        mentor=mentor,
-        mentor_credential=mentor.credential_held,
-        date=_as_date(date, "date"),
-        hours=_hours_within(
-            _as_hours(hours, "hours"),
-            field="hours",
-            maximum=Decimal(24),
-            too_few="Enter how long the session lasted: more than 0 hours.",
-            too_many="A mentor session cannot last more than 24 hours.",
-        ),
-        engagement=engagement,
-        group_size=group_size if engagement == Engagement.GROUP else None,
+        trainee=trainee, mentor=mentor, mentor_credential=mentor.credential_held
     )
+    _mentor_session_set_details(
+        session, date=date, hours=hours, engagement=engagement, group_size=group_size
+    )
+    with _mentor_session_once():
+        session.save()
+    MentorSessionEvent.objects.create(
+        session=session, from_status="", to_status=session.status, actor=trainee
+    )
+    _email_mentor_to_confirm(session)
+    return session
+
+
+def _mentor_session_set_details(
+    session: MentorSession,
+    *,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> None:
+    """Set what the session was, checked: a field error a person can act on, or nothing set."""
+    session.date = _as_date(date, "date")
+    session.hours = _hours_within(
+        _as_hours(hours, "hours"),
+        field="hours",
+        maximum=Decimal(24),
+        too_few="Enter how long the session lasted: more than 0 hours.",
+        too_many="A mentor session cannot last more than 24 hours.",
+    )
+    session.engagement = engagement
+    session.group_size = group_size if engagement == Engagement.GROUP else None
     session.full_clean(validate_constraints=False)
+
+
+@contextmanager
+def _mentor_session_once():
     try:
         with transaction.atomic():
-            session.save()
+            yield
     except IntegrityError:
         raise ValidationError(
             "You already logged a session of this kind with this mentor on this date."
         ) from None
-    MentorSessionEvent.objects.create(
-        session=session, from_status="", to_status=session.status, actor=trainee
+
+
+def _email_mentor_to_confirm(session: MentorSession, *, corrected: bool = False) -> None:
+    email_send(
+        name="mentor_session_logged",
+        context={
+            "session": session,
+            "corrected": corrected,
+            "url": site_url(reverse("credentials:mentor_sessions_led")),
+        },
+        to=[session.mentor.email],
     )
-    _email_person(
-        to=mentor,
-        subject=f"Please confirm a mentor session with {trainee}",
-        template="mentor_session_logged.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions_led")},
+
+
+def _check_trainee(*, session: MentorSession, trainee: User) -> None:
+    if session.trainee_id != trainee.pk:
+        raise PermissionError("Only the trainee who logged this session may change it.")
+
+
+def _require_disputed(session: MentorSession, action: str) -> None:
+    if session.status != MentorSessionStatus.DISPUTED:
+        raise ValidationError(
+            f"Only a session your mentor disputed can be {action}; this one is "
+            f"“{session.get_status_display().lower()}”.",
+            code="invalid_transition",
+        )
+
+
+@transaction.atomic
+def mentor_session_correct(
+    *,
+    session: MentorSession,
+    trainee: User,
+    date: dt.date,
+    hours: Decimal,
+    engagement: str,
+    group_size: int | None,
+) -> MentorSession:
+    """The trainee corrects a disputed session: it goes back to the mentor to confirm."""
+    _check_trainee(session=session, trainee=trainee)
+    _require_disputed(session, "corrected")
+    corrected = MentorSession.objects.get(pk=session.pk)
+    _mentor_session_set_details(
+        corrected, date=date, hours=hours, engagement=engagement, group_size=group_size
     )
+    details = {name: getattr(corrected, name) for name in MENTOR_SESSION_DETAILS}
+    with _mentor_session_once():
+        mentor_session_transition(
+            session=session,
+            to_status=MentorSessionStatus.LOGGED,
+            actor=trainee,
+            note="Corrected by the trainee after the dispute.",
+            changes=details,
+        )
+    _email_mentor_to_confirm(session, corrected=True)
     return session
+
+
+@transaction.atomic
+def mentor_session_withdraw(*, session: MentorSession, trainee: User) -> MentorSession:
+    """The trainee withdraws a disputed session; it stays on record and never counts."""
+    _check_trainee(session=session, trainee=trainee)
+    _require_disputed(session, "withdrawn")
+    return mentor_session_transition(
+        session=session,
+        to_status=MentorSessionStatus.WITHDRAWN,
+        actor=trainee,
+        note="Withdrawn by the trainee after the dispute.",
+    )
 
 
 def _check_mentor(*, session: MentorSession, mentor: User) -> None:
@@ -339,11 +433,10 @@ def mentor_session_confirm(*, session: MentorSession, mentor: User) -> MentorSes
     mentor_session_transition(
         session=session, to_status=MentorSessionStatus.CONFIRMED, actor=mentor
     )
-    _email_person(
-        to=session.trainee,
-        subject="Your mentor confirmed a session",
-        template="mentor_session_confirmed.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+    email_send(
+        name="mentor_session_confirmed",
+        context={"session": session, "url": site_url(reverse("credentials:mentor_sessions"))},
+        to=[session.trainee.email],
     )
     return session
 
@@ -359,32 +452,52 @@ def mentor_session_dispute(*, session: MentorSession, mentor: User, reason: str)
     mentor_session_transition(
         session=session, to_status=MentorSessionStatus.DISPUTED, actor=mentor, note=reason
     )
-    _email_person(
-        to=session.trainee,
-        subject="Your mentor disputed a session",
-        template="mentor_session_disputed.txt",
-        context={"session": session, "url": _site_url("credentials:mentor_sessions")},
+    email_send(
+        name="mentor_session_disputed",
+        context={"session": session, "url": site_url(reverse("credentials:mentor_sessions"))},
+        to=[session.trainee.email],
     )
     return session
 
 
-def _certificate_extension(certificate: File) -> str:
-    """The file type found in the certificate's first bytes, or a message saying what's wrong."""
+@transaction.atomic
+def mentor_session_unconfirm(*, session: MentorSession, mentor: User, reason: str) -> MentorSession:
+    """The mentor takes back a confirmation made by mistake: the session waits for them again."""
+    _check_mentor(session=session, mentor=mentor)
+    if session.status != MentorSessionStatus.CONFIRMED:
+        raise ValidationError(
+            "Only a session you confirmed can be taken back; this one is "
+            f"“{session.get_status_display().lower()}”.",
+            code="invalid_transition",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why you take back your confirmation, so the trainee knows."}
+        )
+    mentor_session_transition(
+        session=session, to_status=MentorSessionStatus.LOGGED, actor=mentor, note=reason
+    )
+    email_send(
+        name="mentor_session_unconfirmed",
+        context={
+            "session": session,
+            "reason": reason,
+            "url": site_url(reverse("credentials:mentor_sessions")),
+        },
+        to=[session.trainee.email],
+    )
+    return session
+
+
+def _certificate_extension(certificate: File | None) -> str:
+    """What the certificate really is, or a message on the certificate field saying what's wrong."""
     if certificate is None:
         raise ValidationError({"certificate": "Attach your certificate (PDF, PNG or JPEG)."})
-    if certificate.size > CERTIFICATE_MAX_BYTES:
-        raise ValidationError(
-            {"certificate": "The certificate is larger than 5 MB. Attach a smaller file."}
-        )
-    certificate.seek(0)
-    head = certificate.read(16)
-    certificate.seek(0)
-    for signature, extension in CERTIFICATE_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    raise ValidationError(
-        {"certificate": "The certificate must be a PDF, PNG or JPEG file. This file is not one."}
-    )
+    try:
+        return certificate_extension(certificate)
+    except ValidationError as error:
+        raise ValidationError({"certificate": error.messages}) from error
 
 
 @transaction.atomic
@@ -454,11 +567,10 @@ def education_record_review(
         note=note,
         changes={"review_note": note},
     )
-    _email_person(
-        to=record.trainee,
-        subject=f"Your education record was {'approved' if approve else 'rejected'}",
-        template="education_reviewed.txt",
-        context={"record": record, "url": _site_url("credentials:education_records")},
+    email_send(
+        name="education_reviewed",
+        context={"record": record, "url": site_url(reverse("credentials:education_records"))},
+        to=[record.trainee.email],
     )
     return record
 
@@ -896,7 +1008,8 @@ def import_job_claim(*, job_id: int) -> ImportJob | None:
     if job is None or job.status != ImportJobStatus.QUEUED:
         return None
     job.status = ImportJobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
     return job
 
 
@@ -922,6 +1035,50 @@ def import_job_finish(
     return job
 
 
+@transaction.atomic
+def import_job_fail(*, job_id: int, reason: str) -> ImportJob | None:
+    """End a queued or running job as failed, `reason` shown on its page; a finished job keeps
+    its outcome. The import is one transaction, so a job that stopped saved nothing."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+        return job
+    job.status = ImportJobStatus.FAILED
+    job.errors = [{"row": None, "column": "", "message": reason}]
+    job.finished_at = timezone.now()
+    job.full_clean(exclude=["created_by", "file"])
+    job.save(update_fields=["status", "errors", "finished_at"])
+    return job
+
+
+# A queued job still queued this long lost its message (the broker redelivers a message taken
+# by a vanished worker after 15 minutes); a running job running this long lost its worker, since
+# no task outlives CELERY_TASK_TIME_LIMIT (10 minutes).
+IMPORT_JOB_STALLED_AFTER = dt.timedelta(minutes=15)
+IMPORT_JOB_INTERRUPTED = (
+    "The import stopped before it finished: the worker running it was interrupted. "
+    "Import the file again."
+)
+
+
+def import_jobs_stalled_settle(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Re-queue jobs that never started (claiming runs a job once, so a duplicate message does
+    nothing); end as failed jobs that never finished. Those are not run again by themselves:
+    the import may be what stopped the worker (memory), and being one transaction it saved
+    nothing, so failing says what happened and the admin decides to import the file again."""
+    from credentials.tasks import import_job_run  # the tasks module imports these services
+
+    since_before = (now or timezone.now()) - IMPORT_JOB_STALLED_AFTER
+    settled = {"import_jobs_requeued": 0, "import_jobs_failed": 0}
+    for job in selectors.import_jobs_stalled(since_before=since_before):
+        if job.status == ImportJobStatus.QUEUED:
+            import_job_run.delay(job.pk)
+            settled["import_jobs_requeued"] += 1
+        else:
+            import_job_fail(job_id=job.pk, reason=IMPORT_JOB_INTERRUPTED)
+            settled["import_jobs_failed"] += 1
+    return settled
+
+
 # --- Applications, awards, eligibility notices ----------------------------------------------
 
 logger = logging.getLogger(__name__)
@@ -940,10 +1097,6 @@ OPEN_APPLICATION_MESSAGE = (
     "You already have an application for this credential waiting for review. "
     "You will hear from us by email."
 )
-
-
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _application_event_record(
@@ -997,49 +1150,28 @@ def application_submit(*, trainee: User, pathway: Pathway) -> CredentialApplicat
         raise ValidationError(OPEN_APPLICATION_MESSAGE) from None
     _application_event_record(application=application, from_status="", actor=trainee)
     title = certificates.credential_title(pathway)
-    email_enqueue(
-        subject=f"We received your {level} application",
-        body=(
-            f"Hello {trainee.get_short_name()},\n\nWe received your application for {title}. "
-            "A programme admin will review it and we will email you at each step.\n\n"
-            f"Your progress page: {_site_url(reverse('credentials:progress'))}\n"
-        ),
+    email_send(
+        name="application_submitted",
+        context={
+            "application": application,
+            "title": title,
+            "url": site_url(reverse("credentials:progress")),
+        },
         to=[trainee.email],
     )
     admins = selectors.programme_admin_emails()
     if admins:
         review_path = reverse("credentials:application_detail", args=[application.pk])
-        email_enqueue(
-            subject=f"New {level} application from {trainee}",
-            body=(
-                f"{trainee} ({trainee.email}) applied for {title}.\n\n"
-                f"Review it: {_site_url(review_path)}\n"
-            ),
+        email_send(
+            name="application_received",
+            context={"application": application, "title": title, "url": site_url(review_path)},
             to=admins,
         )
     return application
 
 
-def _transition_email_body(application: CredentialApplication, reasons: str) -> str:
-    title = certificates.credential_title(application.pathway)
-    status = application.status
-    if status == ApplicationStatus.UNDER_REVIEW:
-        news = f"A programme admin has started reviewing your application for {title}."
-    elif status == ApplicationStatus.APPROVED:
-        news = (
-            f"Congratulations: your application for {title} is approved. Your certificate is "
-            "being prepared and we will email you when it is ready to download."
-        )
-    else:
-        news = (
-            f"Your application for {title} was returned. The reviewer wrote:\n\n{reasons}\n\n"
-            "Once you have dealt with this you can apply again from your progress page."
-        )
-    progress = _site_url(reverse("credentials:progress") + f"?pathway={application.pathway.code}")
-    return (
-        f"Hello {application.trainee.get_short_name()},\n\n{news}\n\n"
-        f"Your progress page: {progress}\n"
-    )
+def _progress_url(pathway: Pathway) -> str:
+    return site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
 
 
 @transaction.atomic
@@ -1083,9 +1215,14 @@ def application_transition(
     )
     if to_status == ApplicationStatus.APPROVED:
         award_issue(application=current, actor=actor)
-    email_enqueue(
-        subject=f"Your {current.pathway.level} application: {current.get_status_display()}",
-        body=_transition_email_body(current, reasons),
+    email_send(
+        name="application_transition",
+        context={
+            "application": current,
+            "title": certificates.credential_title(current.pathway),
+            "reasons": reasons,
+            "url": _progress_url(current.pathway),
+        },
         to=[current.trainee.email],
     )
     application.status = current.status
@@ -1132,18 +1269,36 @@ def award_certificate_attach(*, award_id: int) -> Award | None:
     award.full_clean(validate_unique=False, validate_constraints=False)
     award.save(update_fields=["certificate_pdf"])
     download = reverse("credentials:award_certificate", args=[award.verification_code])
-    email_enqueue(
-        subject=f"Your {award.pathway.level} certificate is ready",
-        body=(
-            f"Hello {award.trainee.get_short_name()},\n\n"
-            f"Your certificate for {certificates.credential_title(award.pathway)} is ready.\n\n"
-            f"Download it: {_site_url(download)}\n"
-            f"Anyone can check it is genuine at: "
-            f"{certificates.verification_url(award.verification_code)}\n"
-        ),
+    email_send(
+        name="award_certificate_ready",
+        context={
+            "award": award,
+            "title": certificates.credential_title(award.pathway),
+            "url": site_url(download),
+            "verification_url": certificates.verification_url(award.verification_code),
+        },
         to=[award.trainee.email],
     )
     return award
+
+
+# Rendering takes seconds; an award without its PDF after this long lost its render task.
+AWARD_CERTIFICATE_OVERDUE_AFTER = dt.timedelta(minutes=5)
+
+
+def award_certificates_requeue(*, now: dt.datetime | None = None) -> int:
+    """Queue the PDF render again for awards left without one; rendering twice does nothing."""
+    from credentials.tasks import award_certificate_render  # the tasks module imports this one
+
+    issued_before = (now or timezone.now()) - AWARD_CERTIFICATE_OVERDUE_AFTER
+    award_ids = list(
+        selectors.awards_without_certificate(issued_before=issued_before).values_list(
+            "pk", flat=True
+        )
+    )
+    for award_id in award_ids:
+        award_certificate_render.delay(award_id)
+    return len(award_ids)
 
 
 @transaction.atomic
@@ -1164,15 +1319,13 @@ def award_revoke(*, award: Award, actor: User, reason: str) -> Award:
     current.revoked_by = actor
     current.full_clean(validate_unique=False, validate_constraints=False)
     current.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    email_enqueue(
-        subject=f"Your {current.pathway.level} award has been revoked",
-        body=(
-            f"Hello {current.trainee.get_short_name()},\n\n"
-            f"Your award of {certificates.credential_title(current.pathway)} was revoked. "
-            f"The reason given:\n\n{reason}\n\n"
-            "Its verification page now shows it as revoked. Reply to this email if you think "
-            "this is a mistake.\n"
-        ),
+    email_send(
+        name="award_revoked",
+        context={
+            "award": current,
+            "title": certificates.credential_title(current.pathway),
+            "verification_url": certificates.verification_url(current.verification_code),
+        },
         to=[current.trainee.email],
     )
     award.revoked_at = current.revoked_at
@@ -1193,14 +1346,13 @@ def eligibility_notice_create(
             notice.save()
     except IntegrityError:
         return None  # told before (by this batch's retry or a parallel run)
-    progress = _site_url(reverse("credentials:progress") + f"?pathway={pathway.code}")
-    email_enqueue(
-        subject=f"You can now apply for {pathway.level}",
-        body=(
-            f"Hello {trainee.get_short_name()},\n\n"
-            f"Your records now meet every requirement of {certificates.credential_title(pathway)}. "
-            f"You can apply from your progress page:\n{progress}\n"
-        ),
+    email_send(
+        name="eligibility_notice",
+        context={
+            "trainee": trainee,
+            "title": certificates.credential_title(pathway),
+            "url": _progress_url(pathway),
+        },
         to=[trainee.email],
     )
     return notice

@@ -1,5 +1,6 @@
 """Celery tasks of the credentials app. Each takes ids, calls a service and is idempotent."""
 
+import logging
 from dataclasses import asdict
 
 from celery import shared_task
@@ -7,6 +8,8 @@ from django.db import connection, connections
 
 from credentials import imports, services
 from credentials.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 # --- Imports ---------------------------------------------------------------------------------
 
@@ -42,10 +45,28 @@ class _ProgressOnOwnConnection:
 
 @shared_task(name="credentials.import_job_run")
 def import_job_run(job_id: int) -> None:
-    """Run a queued import job once; a job that is running or finished is left alone."""
+    """Run a queued import job once; a job that is running or finished is left alone.
+
+    Whatever stops the run ends the job as failed with the reason on its page: a job left
+    `running` would be polled for ever and could never be claimed again.
+    """
     job = services.import_job_claim(job_id=job_id)
     if job is None:
         return
+    try:
+        _import_job_execute(job)
+    except Exception as error:
+        logger.exception("Import job %s stopped by an unexpected error", job.pk)
+        services.import_job_fail(
+            job_id=job.pk,
+            reason=(
+                f"The import stopped because of an unexpected error ({type(error).__name__}). "
+                "Import the file again; if it stops again, tell the site's developers."
+            ),
+        )
+
+
+def _import_job_execute(job: ImportJob) -> None:
     progress = _ProgressOnOwnConnection(job.pk)
     try:
         with job.file.open("rb") as upload:
@@ -90,3 +111,12 @@ def award_certificate_render(award_id: int) -> None:
 def evaluate_all_trainees() -> int:
     """Nightly: tell every newly eligible trainee, once, that they can apply."""
     return services.eligibility_notices_send()
+
+
+@shared_task(name="credentials.unfinished_work_requeue")
+def unfinished_work_requeue() -> dict[str, int]:
+    """Every 5 minutes (beat): finish what lost messages and killed workers left undone."""
+    return {
+        "awards_requeued": services.award_certificates_requeue(),
+        **services.import_jobs_stalled_settle(),
+    }

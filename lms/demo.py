@@ -509,10 +509,6 @@ LIVE_SESSIONS = [
 ]
 
 
-def _session_location(place: str, join_url: str) -> str:
-    return f"{place}: {join_url}" if join_url else place
-
-
 def _live_sessions(cohort: Cohort, modules: list[ModulePage]) -> list[LiveSession]:
     """The cohort's sessions, dated from today; a session is known by its module and place."""
     by_title = {module.title: module for module in modules}
@@ -520,10 +516,7 @@ def _live_sessions(cohort: Cohort, modules: list[ModulePage]) -> list[LiveSessio
     sessions = []
     for title, days, place, join_url in LIVE_SESSIONS:
         module = by_title[title]
-        location = _session_location(place, join_url)
-        session = LiveSession.objects.filter(
-            module=module, cohort=cohort, location=location
-        ).first()
+        session = LiveSession.objects.filter(module=module, cohort=cohort, location=place).first()
         if session is None:
             starts_at = datetime.combine(today + timedelta(days=days), time(16), tzinfo=UTC)
             session = course_services.live_session_create(
@@ -531,7 +524,8 @@ def _live_sessions(cohort: Cohort, modules: list[ModulePage]) -> list[LiveSessio
                 cohort=cohort,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=module.estimated_minutes),
-                location=location,
+                location=place,
+                join_url=join_url,
             )
         sessions.append(session)
     return sessions

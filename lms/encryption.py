@@ -15,14 +15,25 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 
+def fernet_keys(keys: list[str] | tuple[str, ...]) -> list[Fernet]:
+    """The keys of FIELD_ENCRYPTION_KEYS as Fernets; the settings call this at start-up, so a
+    malformed key stops the process there rather than failing the first save."""
+    fernets = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            fernets.append(Fernet(key.encode()))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {position} of {len(keys)} is not a Fernet key "
+                "(44 characters of URL-safe base64, ending in '='; make one with "
+                "Fernet.generate_key())."
+            ) from exc
+    return fernets
+
+
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS must hold Fernet keys (Fernet.generate_key())."
-        ) from exc
+    return MultiFernet(fernet_keys(keys))
 
 
 def field_encryption() -> MultiFernet:

@@ -11,11 +11,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from lms.emails import site_url
 from lms.models import Profession, Role, User
-from lms.services import DEFAULT_TIME_ZONE, DUPLICATE_EMAIL_MESSAGE, email_enqueue
+from lms.services import DEFAULT_TIME_ZONE, email_send
 from lms.validators import validate_not_in_future, validate_npi
 
 STRONG_CHOICE_HELP_TEXT = (
@@ -182,10 +183,9 @@ class TraineeSignupForm(auth_forms.SetPasswordMixin, PersonForm):
     field_order = ["email", *PersonForm.base_fields, "password1", "password2"]
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+        # Whether the address has an account is never said here: lms.services.trainee_register
+        # emails its owner instead.
+        return User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -255,17 +255,13 @@ class QueuedPasswordResetForm(PlainFormMixin, auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        html_body = (
-            render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else None
+        reset_path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
         )
-        email_enqueue(
-            subject=subject,
-            body=render_to_string(email_template_name, context),
+        email_send(
+            name="password_reset",
+            context={**context, "reset_url": site_url(reset_path)},
             to=[to_email],
-            html_body=html_body,
         )
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from lms.validators import validate_npi, validate_time_zone
+from lms.validators import validate_no_control_characters, validate_npi, validate_time_zone
 
 
 class Profession(models.TextChoices):
@@ -65,8 +65,8 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
-    first_name = models.CharField(max_length=150)
-    last_name = models.CharField(max_length=150)
+    first_name = models.CharField(max_length=150, validators=[validate_no_control_characters])
+    last_name = models.CharField(max_length=150, validators=[validate_no_control_characters])
     profession = models.CharField(
         max_length=20, choices=Profession.choices, default=Profession.OTHER_CLINICIAN
     )

@@ -7,28 +7,31 @@ from binascii import unhexlify
 from datetime import date
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lms import policies
+from lms.emails import email_render, site_url
 from lms.models import Role, User
 from lms.tasks import send_email
 from lms.validators import validate_not_in_future
 
 DEFAULT_TIME_ZONE = "Europe/London"
-DUPLICATE_EMAIL_MESSAGE = (
-    "An account with this email already exists. Sign in or reset your password."
+SIGNUP_LINK_INVALID_MESSAGE = (
+    "This sign-up link has expired or has already been used. If you already confirmed your "
+    "address, sign in. Otherwise sign up again and we will email you a new link."
 )
 WRONG_CODE_MESSAGE = (
     "That code didn't work. Type the 6-digit code your authenticator app shows now."
@@ -40,6 +43,12 @@ def email_enqueue(*, subject: str, body: str, to: list[str], html_body: str | No
     transaction.on_commit(
         lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body)
     )
+
+
+def email_send(*, name: str, context: dict, to: list[str]) -> None:
+    """Render the email `name` (lms.emails) and send it once the transaction has committed."""
+    email = email_render(name, context)
+    email_enqueue(subject=email.subject, body=email.body, to=to)
 
 
 @transaction.atomic
@@ -117,6 +126,60 @@ def _validate_training_start(training_start: date | None, time_zone: str) -> Non
         raise ValidationError({"training_start": error.messages}) from error
 
 
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the link that confirms a sign-up's email address (Django's reset tokens,
+    with their own salt). The account's active flag is part of the hash, so a link stops
+    working once it has been opened."""
+
+    key_salt = "lms.services.SignupTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+signup_token_generator = SignupTokenGenerator()
+
+
+def _signup_awaits_confirmation(user: User) -> bool:
+    # Signed up but never opened the link: inactive, never signed in, and chose a password
+    # (people added by an admin or an import have none, and a deactivated person has signed in
+    # or was made inactive by an admin on purpose).
+    return not user.is_active and user.last_login is None and user.has_usable_password()
+
+
+def _signup_confirmation_send(user: User) -> None:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(
+        "signup_confirm",
+        kwargs={"uidb64": uidb64, "token": signup_token_generator.make_token(user)},
+    )
+    email_send(
+        name="signup_confirm",
+        context={"user": user, "confirm_url": site_url(path)},
+        to=[user.email],
+    )
+
+
+def _signup_existing_notify(email: str) -> None:
+    """Tell the owner of an address that already has an account that someone tried to sign up
+    with it; an account still waiting for confirmation gets a fresh link instead."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return
+    if _signup_awaits_confirmation(user):
+        _signup_confirmation_send(user)
+        return
+    email_send(
+        name="signup_existing",
+        context={
+            "user": user,
+            "login_url": site_url(reverse("login")),
+            "reset_url": site_url(reverse("password_reset")),
+        },
+        to=[user.email],
+    )
+
+
 @transaction.atomic
 def trainee_register(
     *,
@@ -129,45 +192,62 @@ def trainee_register(
     npi: str = "",
     training_start: date | None = None,
     time_zone: str = DEFAULT_TIME_ZONE,
-) -> User:
-    """Create a trainee account from the public sign-up form and send a welcome email."""
+) -> User | None:
+    """Sign up from the public form: an inactive trainee account and an email with the link
+    that confirms the address (and activates the account).
+
+    The caller cannot tell whether the address already had an account (None then, and its owner
+    is emailed instead), so the sign-up form reveals nothing about who has one.
+    """
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email")
+    person = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "profession": profession,
+        "specialty": specialty,
+        "npi": npi,
+        "training_start": training_start,
+        "time_zone": time_zone,
+    }
     _validate_training_start(training_start, time_zone)
+    candidate = User(email=email, **person)
     try:
-        password_validation.validate_password(
-            password, User(email=email, first_name=first_name, last_name=last_name)
-        )
+        password_validation.validate_password(password, candidate)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
+    # Every check that does not depend on the address existing, before looking it up.
+    candidate.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    if User.objects.filter(email__iexact=email).exists():
+        User().set_password(password)  # the hashing a new account costs, so both take as long
+        _signup_existing_notify(email)
+        return None
     try:
         # A savepoint, so that losing a race for the same email leaves the outer
-        # transaction usable and the caller gets the same plain message.
+        # transaction usable and the caller gets the same answer.
         with transaction.atomic():
             user = user_create(
-                email=email,
-                password=password,
-                first_name=first_name,
-                last_name=last_name,
-                roles=(Role.TRAINEE,),
-                profession=profession,
-                specialty=specialty,
-                npi=npi,
-                training_start=training_start,
-                time_zone=time_zone,
+                email=email, password=password, roles=(Role.TRAINEE,), is_active=False, **person
             )
-    except IntegrityError as error:
-        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from error
-    context = {
-        "user": user,
-        "dashboard_url": settings.WAGTAILADMIN_BASE_URL + reverse("dashboard"),
-    }
-    email_enqueue(
-        subject="Welcome to Coach Academy",
-        body=render_to_string("lms/account/email/welcome.txt", context),
-        to=[user.email],
-    )
+    except IntegrityError:
+        _signup_existing_notify(email)
+        return None
+    _signup_confirmation_send(user)
+    return user
+
+
+@transaction.atomic
+def trainee_signup_confirm(*, uidb64: str, token: str) -> User:
+    """Activate the account whose sign-up link this is; ValidationError when the link is
+    wrong, expired or already used."""
+    try:
+        user = User.objects.select_for_update().get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not signup_token_generator.check_token(user, token):
+        raise ValidationError(SIGNUP_LINK_INVALID_MESSAGE, code="invalid_link")
+    user.is_active = True
+    user.full_clean()
+    user.save(update_fields=["is_active"])
     return user
 
 

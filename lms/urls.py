@@ -7,8 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("lms.account_urls")),
     path("", include("lms.dashboard_urls")),
     path("cms/", include(wagtailadmin_urls)),

@@ -1,5 +1,6 @@
 """Pure validators for identifiers people type in."""
 
+import unicodedata
 import zoneinfo
 from datetime import date
 
@@ -57,4 +58,15 @@ def validate_not_in_future(value: date, *, today: date) -> None:
         raise ValidationError(
             "This date is in the future. Enter today's date or an earlier one.",
             code="future_date",
+        )
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse line breaks, tabs and other control characters: a name is one line of text, and
+    it is shown in pages, exports and emails."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+        raise ValidationError(
+            "Use letters, spaces and punctuation only: no line breaks, tabs or other "
+            "control characters.",
+            code="control_characters",
         )

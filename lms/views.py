@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,6 +37,7 @@ from lms.services import (
     staff_two_factor_verify,
     totp_device_create,
     trainee_register,
+    trainee_signup_confirm,
     user_totp_device,
     user_update_profile,
 )
@@ -53,6 +56,34 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", **checks},
         status=200 if healthy else 503,
     )
+
+
+# Our own refusals are written for the person refused ("The journal is for trainees."); those
+# raised inside Django or a library may name internals, so their message stays in the log.
+OWN_PACKAGES = frozenset({"lms", "courses", "credentials", "billing"})
+
+
+def _raised_by_own_code(exception: BaseException) -> bool:
+    frame = exception.__traceback__
+    if frame is None:
+        return False
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    module = frame.tb_frame.f_globals.get("__name__", "")
+    return module.partition(".")[0] in OWN_PACKAGES
+
+
+def permission_denied(request, exception):
+    """handler403: the 403 page, with the reason when the refusal is one of ours."""
+    if not _raised_by_own_code(exception):
+        exception = PermissionDenied()
+    return defaults.permission_denied(request, exception)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static icon."""
+    return redirect(static("favicon.svg"))
 
 
 def _form_response(request, template_name: str, context: dict):
@@ -82,7 +113,6 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
 
 
 class PasswordResetConfirmView(InvalidFormIsBadRequestMixin, auth_views.PasswordResetConfirmView):
@@ -102,18 +132,39 @@ def signup(request):
     form = TraineeSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = trainee_register(**form.registration_data())
+            trainee_register(**form.registration_data())
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"Welcome, {user.first_name}! Your trainee account is ready. "
-                "We have sent a welcome email to you.",
-            )
-            return redirect("dashboard")
+            # The same answer whether or not the address had an account.
+            return redirect("signup_sent")
     return _form_response(request, "lms/account/signup.html", {"form": form})
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "lms/account/signup_sent.html")
+
+
+@never_cache
+@require_GET
+def signup_confirm(request, uidb64: str, token: str):
+    try:
+        user = trainee_signup_confirm(uidb64=uidb64, token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "lms/account/signup_confirm_invalid.html",
+            {"message": error.messages[0]},
+            status=400,
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        f"Welcome, {user.first_name}! Your email address is confirmed and your "
+        "trainee account is ready.",
+    )
+    return redirect("dashboard")
 
 
 @login_required

@@ -22,6 +22,15 @@ def hours(value) -> str:
 
 
 @register.filter
+def hours_phrase(value) -> str:
+    """1 → "1 hour", 2.50 → "2.5 hours": the number with its unit, singular only for one."""
+    number = hours(value)
+    if not number:
+        return ""
+    return f"{number} hour" if Decimal(number) == 1 else f"{number} hours"
+
+
+@register.filter
 def duration(minutes) -> str:
     """90 → "1 h 30 min"."""
     try:

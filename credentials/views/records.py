@@ -29,8 +29,9 @@ from credentials.forms import (
     EducationRecordForm,
     MentorSessionForm,
     SpreadsheetUploadForm,
+    UnconfirmForm,
 )
-from credentials.models import ImportKind
+from credentials.models import ImportKind, MentorSessionStatus
 from lms import policies
 from lms.forms import posted_data
 from lms.models import Role
@@ -314,18 +315,18 @@ def mentor_sessions(request):
                 "it counts once they do.",
             )
             return redirect("credentials:mentor_sessions")
+    return _mentor_sessions_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _mentor_sessions_page(request, form, *, status=200):
     context = {
         "form": form,
         "page": selectors.mentor_sessions_page(
             trainee=request.user, page_number=_page_number(request)
         ),
+        "disputed": selectors.mentor_sessions_disputed(trainee=request.user),
     }
-    return render(
-        request,
-        "credentials/records/mentor_sessions.html",
-        context,
-        status=400 if form.is_bound else 200,
-    )
+    return render(request, "credentials/records/mentor_sessions.html", context, status=status)
 
 
 def _require_mentor(request) -> None:
@@ -343,16 +344,21 @@ def _dispute_prefix(session) -> str:
     return f"session-{session.pk}"  # one dispute form per row: unique field ids
 
 
+def _reason_form_class(session):
+    return UnconfirmForm if session.status == MentorSessionStatus.CONFIRMED else DisputeForm
+
+
 def _mentor_sessions_led_page(request, *, failed_session=None, failed_form=None, status=200):
     page = selectors.mentor_sessions_led_page(
         mentor=request.user, page_number=_page_number(request)
     )
+    # Each card's reason form: to dispute a session, or to take back a confirmation.
     rows = [
         (
             session,
             failed_form
             if failed_session is not None and session.pk == failed_session.pk and failed_form
-            else DisputeForm(prefix=_dispute_prefix(session)),
+            else _reason_form_class(session)(prefix=_dispute_prefix(session)),
         )
         for session in page
     ]

@@ -1,6 +1,20 @@
-"""Production: every secret from the environment, HTTPS only, hashed static files."""
+"""Production: every secret from the environment, HTTPS only, hashed static files.
 
+ENV_FILE names an optional file of NAME=value lines (`make serve-prod` writes one) read before
+the settings: django-environ keeps each value whole, the '=' that ends a Fernet key included.
+Variables already in the environment win over the file.
+"""
+
+import os
+from pathlib import Path
+
+import environ
 from django.core.exceptions import ImproperlyConfigured
+
+if env_file := os.environ.get("ENV_FILE"):
+    if not Path(env_file).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE names {env_file}, which is not a file.")
+    environ.Env.read_env(env_file)
 
 from .base import *
 
@@ -14,13 +28,23 @@ if not FIELD_ENCRYPTION_KEYS:
         "Set FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first) in production."
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Certificates, their QR codes and every email link are built on it: a wrong default would
+# send people to localhost.
+WAGTAILADMIN_BASE_URL = env("SITE_URL", default="")
+if not WAGTAILADMIN_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the public address of the site, such as https://coach.example.org."
+    )
 
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Behind the TLS-terminating proxy (README), which sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For; `make serve-prod`, with no proxy, sets 0.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -9,7 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / ".test-media" / "private")
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests assert on mail.outbox, so tasks run in-process even with CELERY_BROKER_URL set (CI sets
 # it for the stack run); tests marked `worker` switch the app to the real broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from credentials import services
 from credentials.models import CoachingLogEntry, ImportJob, ImportJobStatus
 from credentials.tasks import import_job_run
 from tests.factories.people import make_trainee
@@ -174,3 +175,41 @@ def test_progress_page_query_count_is_fixed(client, programme_admin, django_asse
     with django_assert_max_num_queries(6):
         response = client.get(job_url(job))
     assert response.content.decode().count("<td>Bad</td>") == 498
+
+
+def test_an_unexpected_error_ends_the_job_as_failed_with_the_reason_on_its_page(
+    client, programme_admin, ann
+):
+    job = queued_job(programme_admin)
+    # The worker cannot read the upload (say, the media folder is not shared with it).
+    job.file.storage.delete(job.file.name)
+
+    import_job_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED
+    assert job.finished_at is not None
+    assert job.errors == [
+        {
+            "row": None,
+            "column": "",
+            "message": "The import stopped because of an unexpected error (FileNotFoundError). "
+            "Import the file again; if it stops again, tell the site's developers.",
+        }
+    ]
+    assert not CoachingLogEntry.objects.exists()
+    client.force_login(programme_admin)
+    page = client.get(job_url(job)).content.decode()
+    assert "hx-trigger" not in page  # the page stops polling
+    assert "Stopped with errors" in page
+    assert "unexpected error (FileNotFoundError)" in page
+
+
+def test_failing_a_finished_job_keeps_its_outcome(programme_admin, ann):
+    job = queued_job(programme_admin)
+    import_job_run(job.pk)
+
+    services.import_job_fail(job_id=job.pk, reason="Too late.")
+
+    job.refresh_from_db()
+    assert (job.status, job.errors) == (ImportJobStatus.SUCCEEDED, [])

@@ -296,15 +296,17 @@ class TestMentorSessionTransitions:
         session.refresh_from_db()
         assert (session.status, session.dispute_reason) == ("confirmed", "")
 
-    def test_a_confirmation_is_final(self, session):
+    def test_a_confirmation_is_neither_disputed_nor_repeated_and_only_its_mentor_undoes_it(
+        self, session
+    ):
         services.mentor_session_confirm(session=session, mentor=session.mentor)
         with pytest.raises(ValidationError, match="already"):
             services.mentor_session_dispute(session=session, mentor=session.mentor, reason="No")
         with pytest.raises(ValidationError, match="already"):
             services.mentor_session_confirm(session=session, mentor=session.mentor)
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionError):
             services.mentor_session_transition(
-                session=session, to_status="logged", actor=session.mentor
+                session=session, to_status="logged", actor=session.trainee
             )
         assert session.events.count() == 2
 

@@ -221,6 +221,7 @@ def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser,
     make_log_entry(trainee=trainee, client_name="Client 1")
 
     sign_in(phone, trainee.email)
+    phone.page.get_by_role("button", name="Menu").click()  # the navigation folds on a phone
     phone.page.get_by_role("link", name="Mentoring", exact=True).click()
     phone.check()
     phone.page.get_by_label("Mentor", exact=True).select_option(label="Maria Lopez (PCC)")
@@ -236,6 +237,7 @@ def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser,
         browser, live_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
     ) as mentor_phone:
         sign_in(mentor_phone, mentor.email)
+        mentor_phone.page.get_by_role("button", name="Menu").click()
         mentor_phone.page.get_by_role("link", name="Sessions I led").click()
         mentor_phone.check()
         session = mentor_phone.page.get_by_role("article").filter(has_text="Kofi Boateng")

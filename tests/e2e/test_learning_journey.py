@@ -6,8 +6,10 @@ phone-sized viewport.
 """
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from tests.factories.courses import make_cohort, make_programme, modules_of
@@ -41,6 +43,11 @@ def test_trainee_signs_up_enrols_completes_a_module_and_trainer_sees_it(web, bro
     web.page.get_by_label("Password", exact=True).fill("a-long-unusual-passphrase")
     web.page.get_by_label("Confirm password").fill("a-long-unusual-passphrase")
     web.page.get_by_role("button", name="Create account").click()
+    expect(web.page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    web.check()
+    # Open the link emailed to confirm the address (the live server sends into mail.outbox).
+    (link,) = re.findall(r"http://\S+/accounts/signup/confirm/\S+", mail.outbox[-1].body)
+    web.goto(urlsplit(link).path)
     web.page.wait_for_url(re.compile(r"/dashboard/"))
     web.check()
 

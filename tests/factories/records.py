@@ -1,11 +1,14 @@
 """Practice records for tests: coaching log rows, mentor sessions, education, certificates."""
 
 import datetime as dt
+import io
 import itertools
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from credentials.models import CoachingLogEntry, Engagement
 from credentials.services import (
@@ -16,9 +19,24 @@ from credentials.services import (
 
 _sequence = itertools.count(1)
 
-# The first bytes that make a file a real PDF / PNG; enough for the content check.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def one_page_pdf() -> bytes:
+    """A real PDF with one blank page (the upload check opens it)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def small_image(image_format: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+PDF_BYTES = one_page_pdf()
+PNG_BYTES = small_image("PNG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 32
 
 

@@ -12,31 +12,18 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from celery.result import EagerResult
 from django.core import mail
 from django.db import connection
 
-from lms.celery import app
 from lms.services import email_enqueue
 from lms.tasks import send_email
+from tests.integration.stack import BROKER_URL, needs_broker
 
-BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 WORKER_EMAIL_DIR = os.environ.get("WORKER_EMAIL_DIR", "")
 WORKER_TIMEOUT_SECONDS = 60
-
-needs_broker = pytest.mark.skipif(
-    not BROKER_URL, reason="CELERY_BROKER_URL is unset: no broker or worker (.ci/run starts both)"
-)
-
-
-@pytest.fixture
-def real_broker():
-    """Send tasks to the broker for the duration of one test instead of running them here."""
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = was_eager
 
 
 def wait_for_worker_email(subject: str) -> str:
@@ -92,3 +79,11 @@ def test_healthz_reports_the_real_broker_and_database(client, db):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         assert connection.vendor == "postgresql"
+
+
+@pytest.mark.worker
+@needs_broker
+def test_the_broker_keeps_its_messages_across_a_restart():
+    # Redis without its append-only file forgets every queued task when it restarts.
+    with redis.Redis.from_url(BROKER_URL) as broker:
+        assert broker.config_get("appendonly") == {"appendonly": "yes"}

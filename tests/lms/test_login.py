@@ -119,3 +119,49 @@ def test_a_success_before_the_limit_resets_the_count(client, trainee):
     for _ in range(4):
         response = client.post(LOGIN, {"username": trainee.email, "password": "nope-nope-nope"})
     assert response.status_code == 400
+
+
+PROXY = "10.0.0.2"  # the TLS proxy: every request reaches the site from it
+
+
+def post_through_the_proxy(client, forwarded_for: str, email: str, password: str):
+    return client.post(
+        LOGIN,
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_each_client_is_locked_out_on_its_own(client, trainee, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        response = post_through_the_proxy(client, "203.0.113.5", trainee.email, "nope-nope-nope")
+    assert response.status_code == 429
+
+    # Another client behind the same proxy signs in to the same account.
+    response = post_through_the_proxy(client, "198.51.100.7", trainee.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(trainee.pk)
+
+
+def test_an_address_the_client_adds_to_x_forwarded_for_does_not_escape_the_lockout(
+    client, trainee, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(5):
+        # The proxy appends the address it saw; what the client sent stays on the left.
+        forwarded_for = f"192.0.2.{attempt}, 203.0.113.5"
+        response = post_through_the_proxy(client, forwarded_for, trainee.email, "nope-nope-nope")
+    assert response.status_code == 429
+    response = post_through_the_proxy(client, "192.0.2.99, 203.0.113.5", trainee.email, PASSWORD)
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, trainee, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for attempt in range(5):
+        response = post_through_the_proxy(
+            client, f"203.0.113.{attempt}", trainee.email, "nope-nope-nope"
+        )
+    assert response.status_code == 429

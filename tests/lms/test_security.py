@@ -131,6 +131,7 @@ def test_production_settings_pass_the_deployment_checklist():
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        SITE_URL="https://coach.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -177,6 +178,7 @@ def test_session_and_csrf_cookies_are_secure_in_production():
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        SITE_URL="https://coach.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-6:] == ["True", "True", "True", "True", "True", "False"]

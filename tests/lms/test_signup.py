@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -6,10 +7,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from lms.models import Profession, Role, User
-from lms.services import DUPLICATE_EMAIL_MESSAGE, trainee_register
-from tests.factories.people import make_trainee
+from lms.services import SignupTokenGenerator, signup_token_generator, trainee_register
+from tests.factories.people import PASSWORD, make_trainee
 
 URL = reverse("signup")
 STRONG_PASSWORD = "tidal-orchid-summit-42"
@@ -53,32 +56,145 @@ def test_signup_page_has_the_heading_labels_and_button_people_look_for(client, d
     assert '<option value="Europe/London" selected>' in html
 
 
-def test_signup_creates_a_signed_in_trainee_and_queues_a_welcome_email(
+def _confirm_link(message) -> str:
+    (link,) = re.findall(r"http://testserver(/accounts/signup/confirm/\S+)", message.body)
+    return link
+
+
+def test_signup_creates_an_inactive_trainee_and_emails_a_confirmation_link(
     client, db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, signup_data())
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("signup_sent")
     user = User.objects.get()
     assert user.email == "ada.lovelace@example.org"
+    assert not user.is_active
     assert user.has_role(Role.TRAINEE)
     assert not user.is_staff
     assert (user.profession, user.specialty, user.npi) == ("physician", "Cardiology", "1234567893")
     assert user.training_start == date(2024, 9, 1)
     assert user.time_zone == "America/New_York"
     assert user.check_password(STRONG_PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+    (message,) = mail.outbox
+    assert message.to == ["ada.lovelace@example.org"]
+    assert message.subject == "Confirm your email address for Coach Academy"
+    assert "Hello Ada," in message.body
+    assert _confirm_link(message)
+
+
+def test_an_unconfirmed_account_cannot_sign_in(client, db):
+    client.post(URL, signup_data())
+    response = client.post(
+        reverse("login"), {"username": "ada.lovelace@example.org", "password": STRONG_PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_opening_the_link_activates_the_account_and_signs_in_once(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, signup_data())
+    link = _confirm_link(mail.outbox[0])
+
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+    user = User.objects.get()
+    assert user.is_active
     assert client.session["_auth_user_id"] == str(user.pk)
-
     page = client.get(response.url)
-    assert "Welcome, Ada! Your trainee account is ready." in page.content.decode()
+    assert "Welcome, Ada! Your email address is confirmed" in page.content.decode()
 
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["ada.lovelace@example.org"]
-    assert mail.outbox[0].subject == "Welcome to Coach Academy"
-    assert "Hello Ada," in mail.outbox[0].body
-    assert "http://testserver/dashboard/" in mail.outbox[0].body
+    client.logout()
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "This sign-up link has expired or has already been used." in again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+class _FourDaysAgoTokens(SignupTokenGenerator):
+    def _now(self):
+        return datetime.now() - timedelta(days=4)
+
+
+@pytest.mark.parametrize("kind", ["expired", "wrong token", "unknown person", "garbage id"])
+def test_a_bad_link_gets_a_clear_page_and_activates_nothing(client, db, kind):
+    client.post(URL, signup_data())
+    user = User.objects.get()
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = _FourDaysAgoTokens().make_token(user)
+    if kind == "wrong token":
+        token = "abc-123456"
+    elif kind == "unknown person":
+        uidb64 = urlsafe_base64_encode(force_bytes(user.pk + 1000))
+        token = signup_token_generator.make_token(user)
+    elif kind == "garbage id":
+        uidb64 = "!!"
+    response = client.get(reverse("signup_confirm", kwargs={"uidb64": uidb64, "token": token}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>This link does not work</h1>" in html
+    assert "sign up again and we will email you a new link" in html
+    user.refresh_from_db()
+    assert not user.is_active
+    assert "_auth_user_id" not in client.session
+
+
+def _signup_answer(client, **overrides):
+    response = client.post(URL, signup_data(**overrides), follow=True)
+    html = response.content.decode()
+    return (
+        response.status_code,
+        response.redirect_chain,
+        [template.name for template in response.templates],
+        # The CSRF token is masked afresh on every page, whoever signs up.
+        re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html),
+    )
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(
+    client, db, django_capture_on_commit_callbacks
+):
+    owner = make_trainee(email="grace@example.org", first_name="Grace")
+    with django_capture_on_commit_callbacks(execute=True):
+        new_address = _signup_answer(client, email="ada@example.org")
+        taken_address = _signup_answer(client, email="GRACE@example.org")
+    assert new_address == taken_address
+    assert new_address[0] == 200
+    assert "Check your inbox" in new_address[3]
+    assert "already" not in new_address[3]
+
+    assert User.objects.filter(email__iexact="grace@example.org").count() == 1
+    owner.refresh_from_db()
+    assert owner.is_active and owner.check_password(PASSWORD)
+    (message,) = [m for m in mail.outbox if m.to == ["grace@example.org"]]
+    assert message.subject == "Someone tried to sign up with your email address"
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password/reset/" in message.body
+    assert "/signup/confirm/" not in message.body
+
+
+def test_signing_up_again_before_confirming_sends_a_fresh_link(
+    client, db, django_capture_on_commit_callbacks
+):
+    other_password = "another-fine-pass-77"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, signup_data())
+        client.post(URL, signup_data(password1=other_password, password2=other_password))
+    assert User.objects.count() == 1
+    first, second = mail.outbox
+    assert second.subject == first.subject == "Confirm your email address for Coach Academy"
+    assert client.get(_confirm_link(second)).status_code == 302
+    user = User.objects.get()
+    assert user.is_active
+    assert user.check_password(STRONG_PASSWORD)  # the second sign-up changed nothing
 
 
 def test_optional_fields_may_be_left_empty(client, db):
@@ -86,15 +202,6 @@ def test_optional_fields_may_be_left_empty(client, db):
     assert response.status_code == 302
     user = User.objects.get()
     assert (user.npi, user.specialty, user.training_start) == ("", "", None)
-
-
-def test_duplicate_email_is_refused_whatever_the_letter_case(client, db):
-    make_trainee(email="ada.lovelace@example.org")
-    response = client.post(URL, signup_data(email="ADA.Lovelace@example.org"))
-    assert response.status_code == 400
-    assert response.context["form"].errors["email"] == [DUPLICATE_EMAIL_MESSAGE]
-    assert "An account with this email already exists" in response.content.decode()
-    assert User.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -161,21 +268,20 @@ def register(**overrides):
     return trainee_register(**data)
 
 
-def test_service_refuses_a_duplicate_email_itself(db):
+def test_service_emails_the_owner_of_a_taken_address_and_creates_nothing(
+    db, django_capture_on_commit_callbacks
+):
     make_trainee(email="ada.lovelace@example.org")
-    with pytest.raises(ValidationError) as caught:
-        register()
-    assert caught.value.message_dict == {"email": [DUPLICATE_EMAIL_MESSAGE]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert register() is None
+    assert User.objects.count() == 1
+    assert [m.subject for m in mail.outbox] == ["Someone tried to sign up with your email address"]
 
 
-def test_service_turns_a_lost_race_for_the_email_into_the_same_message(db):
+def test_service_treats_a_lost_race_for_the_email_as_a_taken_address(db):
     # Another request inserted the same email between our check and our insert.
-    with (
-        mock.patch("lms.services.user_create", side_effect=IntegrityError("unique")),
-        pytest.raises(ValidationError) as caught,
-    ):
-        register()
-    assert caught.value.message_dict == {"email": [DUPLICATE_EMAIL_MESSAGE]}
+    with mock.patch("lms.services.user_create", side_effect=IntegrityError("unique")):
+        assert register() is None
     assert not User.objects.exists()
 
 
