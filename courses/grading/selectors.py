@@ -12,6 +12,7 @@ from courses.grading import rules
 from courses.grading.models import (
     WAITING_STATUSES,
     Grade,
+    ModerationMark,
     QuizAttempt,
     Rubric,
     Submission,
@@ -39,6 +40,9 @@ class Assignment:
     max_minutes: int = 60
     pass_mark: int = 80
     max_attempts: int = 3
+    blind: bool = False
+    moderated: bool = False
+    moderation_threshold: int = 10
     questions: list = field(default_factory=list)
 
     @property
@@ -74,6 +78,8 @@ def assignment_of(*, module: ModulePage, block_id: str) -> Assignment | None:
                 "level": value["level"],
                 "min_minutes": value["min_minutes"],
                 "max_minutes": value["max_minutes"],
+                "moderated": bool(value.get("moderated")),
+                "moderation_threshold": value.get("moderation_threshold", 10),
             }
             if child.block_type == "recorded_session"
             else {"answer": value["answer"]}
@@ -83,6 +89,7 @@ def assignment_of(*, module: ModulePage, block_id: str) -> Assignment | None:
             title=value["title"],
             rubric=value["rubric"],
             instructions=value["instructions"],
+            blind=bool(value.get("blind")),
             **extra,
         )
     return None
@@ -137,12 +144,31 @@ def gradable_submissions(*, user: User) -> QuerySet[Submission]:
     )
 
 
+def open_mark(*, submission: Submission, marker: User) -> ModerationMark | None:
+    """The moderation place `marker` holds on the submission and has not marked yet."""
+    return (
+        ModerationMark.objects.filter(submission=submission, marker=marker, grade__isnull=True)
+        .select_related("version")
+        .first()
+    )
+
+
+def _waiting_for(user: User) -> Q:
+    """Unclaimed or the user's own work, and moderated work where the user has a mark to give."""
+    own_marks = ModerationMark.objects.filter(marker=user, grade__isnull=True)
+    return (
+        Q(moderated=False, assessor__isnull=True)
+        | Q(assessor=user)
+        | Q(pk__in=own_marks.values("submission_id"))
+    )
+
+
 def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
     """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
     queryset = (
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
-        .filter(Q(assessor__isnull=True) | Q(assessor=user))
+        .filter(_waiting_for(user))
         .select_related("trainee", "cohort__programme", "assessor", "module")
         .order_by("submitted_at", "pk")
     )
@@ -178,7 +204,7 @@ def queue_summary(*, user: User) -> QueueSummary:
     totals = (
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
-        .filter(Q(assessor__isnull=True) | Q(assessor=user))
+        .filter(_waiting_for(user))
         .aggregate(
             waiting=Count("pk", distinct=True),
             overdue=Count("pk", filter=Q(submitted_at__lt=cutoff), distinct=True),
@@ -228,7 +254,8 @@ def submission_of_trainee(*, trainee: User, module: ModulePage, block_id: str):
 def released_grades(*, version) -> list[Grade]:
     """The grades of a version, current last, with their scores and feedback."""
     return list(
-        version.grades.select_related("assessor", "replaces")
+        version.grades.filter(released=True)
+        .select_related("assessor", "replaces")
         .prefetch_related("scores__criterion", "competency_feedback")
         .order_by("created_at", "pk")
     )
