@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from courses.grading import rules
@@ -163,8 +163,10 @@ def _waiting_for(user: User) -> Q:
     )
 
 
-def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
-    """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue_queryset(user: User, filters: QueueFilters) -> QuerySet[Submission]:
     queryset = (
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
@@ -184,11 +186,29 @@ def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list
         queryset = queryset.filter(
             submitted_at__lte=timezone.now() - timedelta(days=filters.older_than_days)
         )
+    return queryset
+
+
+def _mark_overdue(rows: list[Submission]) -> list[Submission]:
     now = timezone.now()
-    rows = list(queryset)
     for row in rows:
         row.overdue = rules.is_overdue(row.submitted_at, now, settings.GRADING_TURNAROUND_DAYS)
     return rows
+
+
+def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
+    """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
+    return _mark_overdue(list(_queue_queryset(user, filters)))
+
+
+def grading_queue_page(
+    *, user: User, filters: QueueFilters = QueueFilters(), page: int = 1
+) -> tuple[list[Submission], bool]:
+    """One page of the queue and whether another follows. No count: one row more than a page
+    tells, so the first page costs the same with 50 or 50,000 waiting."""
+    start = (max(page, 1) - 1) * QUEUE_PAGE_SIZE
+    rows = list(_queue_queryset(user, filters)[start : start + QUEUE_PAGE_SIZE + 1])
+    return _mark_overdue(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -220,16 +240,25 @@ def queue_filter_choices(*, user: User) -> dict:
         cohorts = cohorts.filter(trainers=user)
     cohorts = list(cohorts)
     programmes = {cohort.programme_id: cohort.programme.title for cohort in cohorts}
-    assignments = (
-        gradable_submissions(user=user)
-        .values("block_id")
-        .annotate(title=Max("title"))
-        .order_by("title")
-    )
+    # From the programmes' module pages: grouping the submissions themselves would read every
+    # one of them on each load of the queue.
+    paths = Q()
+    for cohort in cohorts:
+        paths |= Q(path__startswith=cohort.programme.path)
+    modules = ModulePage.objects.live().filter(paths).only("body") if cohorts else []
+    titles = {
+        child.id: child.value["title"]
+        for module in modules
+        for child in module.body
+        if child.block_type in ("written_assignment", "recorded_session")
+    }
     return {
         "cohorts": cohorts,
         "programmes": sorted(programmes.items(), key=lambda item: item[1]),
-        "assignments": list(assignments),
+        "assignments": [
+            {"block_id": block_id, "title": title}
+            for block_id, title in sorted(titles.items(), key=lambda item: item[1])
+        ],
         "statuses": [(s.value, s.label) for s in SubmissionStatus if s in WAITING_STATUSES],
     }
 

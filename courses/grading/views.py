@@ -180,8 +180,15 @@ def queue(request):
         status=request.GET.get("status", "")[:20],
         older_than_days=_int_or_none(request.GET.get("older_than")),
     )
+    page = _int_or_none(request.GET.get("page")) or 1
+    rows, has_next = selectors.grading_queue_page(user=request.user, filters=filters, page=page)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": selectors.grading_queue(user=request.user, filters=filters),
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
         "filters": filters,
         "choices": selectors.queue_filter_choices(user=request.user),
     }
