@@ -225,6 +225,8 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        # The queue's order: its first page walks this and stops after a page of rows.
+        indexes = [models.Index(fields=["submitted_at", "id"], name="submission_queue_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "module", "block_id"], name="submission_once_per_block"

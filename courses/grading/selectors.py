@@ -171,7 +171,7 @@ def _queue_queryset(user: User, filters: QueueFilters) -> QuerySet[Submission]:
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
         .filter(_waiting_for(user))
-        .select_related("trainee", "cohort__programme", "assessor", "module")
+        .select_related("trainee", "cohort", "assessor")
         .order_by("submitted_at", "pk")
     )
     if filters.cohort:

@@ -70,11 +70,11 @@ def test_recording_graded_revised_moderated_and_counted(web, tmp_path):
     sign_in(web, first.email)
     web.goto(f"/grading/{submission.pk}/")
     for line, marker in ((1, 0), (4, 1)):
-        web.page.get_by_label("Transcript line").select_option(str(line))
-        options = web.page.get_by_label("Marker").locator("option")
-        web.page.get_by_label("Marker").select_option(index=marker)
+        web.page.get_by_label("Transcript line", exact=True).select_option(str(line))
+        options = web.page.get_by_label("Marker", exact=True).locator("option")
+        web.page.get_by_label("Marker", exact=True).select_option(index=marker)
         assert options.count() > 1
-        web.page.get_by_label("Comment").fill(f"Seen at line {line}.")
+        web.page.get_by_label("Comment", exact=True).fill(f"Seen at line {line}.")
         web.page.get_by_role("button", name="Record").click()
         web.check()
     expect(web.page.locator("ol.moments li")).to_have_count(2)
