@@ -246,11 +246,12 @@ def queue_filter_choices(*, user: User) -> dict:
     for cohort in cohorts:
         paths |= Q(path__startswith=cohort.programme.path)
     modules = ModulePage.objects.live().filter(paths).only("body") if cohorts else []
+    # The raw block data: titles without fetching each block's rubric.
     titles = {
-        child.id: child.value["title"]
+        block["id"]: block["value"]["title"]
         for module in modules
-        for child in module.body
-        if child.block_type in ("written_assignment", "recorded_session")
+        for block in module.body.raw_data
+        if block["type"] in ("written_assignment", "recorded_session")
     }
     return {
         "cohorts": cohorts,
