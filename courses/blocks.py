@@ -85,6 +85,12 @@ class WrittenAssignmentBlock(blocks.StructBlock):
     answer = blocks.ChoiceBlock(choices=AnswerForm.choices, default=AnswerForm.EITHER)
     rubric = SnippetChooserBlock("courses.Rubric")
     required = blocks.BooleanBlock(required=False, default=True)
+    blind = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        help_text="Markers see an anonymous id instead of the trainee's name until the grade "
+        "is released.",
+    )
 
     class Meta:
         icon = "doc-full-inverse"
@@ -103,6 +109,25 @@ class RecordedSessionBlock(blocks.StructBlock):
     max_minutes = blocks.IntegerBlock(default=60, min_value=1, max_value=240)
     rubric = SnippetChooserBlock("courses.Rubric")
     required = blocks.BooleanBlock(required=False, default=True)
+    blind = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        help_text="Markers see an anonymous id instead of the trainee's name until the grade "
+        "is released.",
+    )
+    moderated = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        help_text="Two independent markers grade it; a third marker or the cohort's lead "
+        "trainer decides when they disagree.",
+    )
+    moderation_threshold = blocks.IntegerBlock(
+        default=10,
+        min_value=0,
+        max_value=100,
+        help_text="The markers agree when they reach the same decision and their scores differ "
+        "by at most this many percentage points.",
+    )
 
     class Meta:
         icon = "media"

@@ -183,6 +183,15 @@ class Cohort(models.Model):
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="cohorts_trained", blank=True
     )
+    lead_trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohorts_led",
+        help_text="Settles moderation disagreements and hears of overdue grading. "
+        "Also add them to the cohort's trainers.",
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]

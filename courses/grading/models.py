@@ -7,6 +7,7 @@ served only through a permission-checked view with short-lived signed links.
 """
 
 import os
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ __all__ = [
     "EvaluationCredit",
     "Grade",
     "MarkerObservation",
+    "ModerationMark",
     "QuizAttempt",
     "Rubric",
     "RubricCriterion",
@@ -160,6 +162,8 @@ class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     IN_REVIEW = "in_review", "In review"
+    IN_MODERATION = "in_moderation", "Being marked by two markers"
+    AWAITING_THIRD = "awaiting_third", "Markers disagree: with a third marker"
     REVISION_REQUESTED = "revision_requested", "Revision requested"
     RESUBMITTED = "resubmitted", "Resubmitted"
     PASSED = "passed", "Passed"
@@ -167,8 +171,14 @@ class SubmissionStatus(models.TextChoices):
 
 
 S = SubmissionStatus
-WAITING_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.IN_REVIEW)
+WAITING_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.IN_REVIEW, S.IN_MODERATION, S.AWAITING_THIRD)
 DECISIONS = (S.PASSED, S.REVISION_REQUESTED, S.FAILED)
+
+
+def new_anonymous_id() -> str:
+    """What a blind marker calls the trainee: random, so nothing about the trainee shows."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "S-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 class Submission(models.Model):
@@ -195,11 +205,28 @@ class Submission(models.Model):
         related_name="submissions_to_grade",
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
+    # Copied from the assignment when first sent, as title and level are.
+    blind = models.BooleanField(
+        default=False, help_text="Markers see an anonymous id, not the name, until release."
+    )
+    anonymous_id = models.CharField(max_length=12, unique=True, default=new_anonymous_id)
+    moderated = models.BooleanField(
+        default=False, help_text="Two independent markers, a third when they disagree."
+    )
+    moderation_threshold = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="Largest difference of the two markers' scores (percentage points) that "
+        "still counts as agreement.",
+    )
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        # The queue's order: its first page walks this and stops after a page of rows.
+        indexes = [models.Index(fields=["submitted_at", "id"], name="submission_queue_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "module", "block_id"], name="submission_once_per_block"
@@ -212,6 +239,14 @@ class Submission(models.Model):
     @property
     def is_recording(self) -> bool:
         return self.kind == SubmissionKind.RECORDING
+
+    @property
+    def identity_hidden(self) -> bool:
+        """Blind marking hides the trainee until a decision on the latest version is out."""
+        return self.blind and self.status not in DECISIONS
+
+    def name_for_marker(self) -> str:
+        return self.anonymous_id if self.identity_hidden else str(self.trainee)
 
 
 class SubmissionEvent(StatusEvent):
@@ -229,9 +264,15 @@ def _submission_refusal(submission, to_status: str) -> str:
 SUBMISSION_MACHINE = TransitionMap(
     moves={
         S.DRAFT: frozenset({S.SUBMITTED}),
-        S.SUBMITTED: frozenset({S.IN_REVIEW}),
-        S.RESUBMITTED: frozenset({S.IN_REVIEW}),
+        S.SUBMITTED: frozenset({S.IN_REVIEW, S.IN_MODERATION}),
+        S.RESUBMITTED: frozenset({S.IN_REVIEW, S.IN_MODERATION}),
         S.IN_REVIEW: frozenset({S.PASSED, S.REVISION_REQUESTED, S.FAILED}),
+        # Moderation: each independent mark is an event that stays in moderation; agreement
+        # releases the decision, disagreement goes to a third marker, who decides.
+        S.IN_MODERATION: frozenset(
+            {S.IN_MODERATION, S.AWAITING_THIRD, S.PASSED, S.REVISION_REQUESTED, S.FAILED}
+        ),
+        S.AWAITING_THIRD: frozenset({S.PASSED, S.REVISION_REQUESTED, S.FAILED}),
         S.REVISION_REQUESTED: frozenset({S.RESUBMITTED}),
         # A regrade with a reason may turn a final decision round; nothing else leaves them.
         S.PASSED: frozenset({S.FAILED}),
@@ -327,6 +368,9 @@ class Grade(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
     change_reason = models.TextField(blank=True)
+    # An independent moderation mark stays unreleased: the trainee (and the other marker)
+    # never see it before both marks are in, and the trainee only the released result.
+    released = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -423,3 +467,39 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt {self.number}: {self.score_percent}%"
+
+
+class MarkRole(models.TextChoices):
+    FIRST = "first", "First marker"
+    SECOND = "second", "Second marker"
+    THIRD = "third", "Third marker"
+
+
+class ModerationMark(models.Model):
+    """One marker's place in the moderation of one version: allocated, then marked (its grade).
+
+    Distinct markers and one mark each are database constraints, so a marker cannot mark the
+    same version twice nor take two places."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="moderation_marks"
+    )
+    version = models.ForeignKey(
+        SubmissionVersion, on_delete=models.CASCADE, related_name="moderation_marks"
+    )
+    marker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=8, choices=MarkRole.choices)
+    grade = models.OneToOneField(
+        Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_mark"
+    )
+    allocated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "allocated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "marker"], name="moderation_marker_once"),
+            models.UniqueConstraint(fields=["version", "role"], name="moderation_role_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of {self.version}"

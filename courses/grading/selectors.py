@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from courses.grading import rules
 from courses.grading.models import (
     WAITING_STATUSES,
     Grade,
+    ModerationMark,
     QuizAttempt,
     Rubric,
     Submission,
@@ -40,6 +41,9 @@ class Assignment:
     max_minutes: int = 60
     pass_mark: int = 80
     max_attempts: int = 3
+    blind: bool = False
+    moderated: bool = False
+    moderation_threshold: int = 10
     questions: list = field(default_factory=list)
 
     @property
@@ -75,6 +79,8 @@ def assignment_of(*, module: ModulePage, block_id: str) -> Assignment | None:
                 "level": value["level"],
                 "min_minutes": value["min_minutes"],
                 "max_minutes": value["max_minutes"],
+                "moderated": bool(value.get("moderated")),
+                "moderation_threshold": value.get("moderation_threshold", 10),
             }
             if child.block_type == "recorded_session"
             else {"answer": value["answer"]}
@@ -84,6 +90,7 @@ def assignment_of(*, module: ModulePage, block_id: str) -> Assignment | None:
             title=value["title"],
             rubric=value["rubric"],
             instructions=value["instructions"],
+            blind=bool(value.get("blind")),
             **extra,
         )
     return None
@@ -138,13 +145,34 @@ def gradable_submissions(*, user: User) -> QuerySet[Submission]:
     )
 
 
-def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
-    """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
+def open_mark(*, submission: Submission, marker: User) -> ModerationMark | None:
+    """The moderation place `marker` holds on the submission and has not marked yet."""
+    return (
+        ModerationMark.objects.filter(submission=submission, marker=marker, grade__isnull=True)
+        .select_related("version")
+        .first()
+    )
+
+
+def _waiting_for(user: User) -> Q:
+    """Unclaimed or the user's own work, and moderated work where the user has a mark to give."""
+    own_marks = ModerationMark.objects.filter(marker=user, grade__isnull=True)
+    return (
+        Q(moderated=False, assessor__isnull=True)
+        | Q(assessor=user)
+        | Q(pk__in=own_marks.values("submission_id"))
+    )
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue_queryset(user: User, filters: QueueFilters) -> QuerySet[Submission]:
     queryset = (
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
-        .filter(Q(assessor__isnull=True) | Q(assessor=user))
-        .select_related("trainee", "cohort__programme", "assessor", "module")
+        .filter(_waiting_for(user))
+        .select_related("trainee", "cohort", "assessor")
         .order_by("submitted_at", "pk")
     )
     if filters.cohort:
@@ -159,11 +187,29 @@ def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list
         queryset = queryset.filter(
             submitted_at__lte=timezone.now() - timedelta(days=filters.older_than_days)
         )
+    return queryset
+
+
+def _mark_overdue(rows: list[Submission]) -> list[Submission]:
     now = timezone.now()
-    rows = list(queryset)
     for row in rows:
         row.overdue = rules.is_overdue(row.submitted_at, now, settings.GRADING_TURNAROUND_DAYS)
     return rows
+
+
+def grading_queue(*, user: User, filters: QueueFilters = QueueFilters()) -> list[Submission]:
+    """Work waiting for `user`: unclaimed or theirs, oldest first, each marked overdue or not."""
+    return _mark_overdue(list(_queue_queryset(user, filters)))
+
+
+def grading_queue_page(
+    *, user: User, filters: QueueFilters = QueueFilters(), page: int = 1
+) -> tuple[list[Submission], bool]:
+    """One page of the queue and whether another follows. No count: one row more than a page
+    tells, so the first page costs the same with 50 or 50,000 waiting."""
+    start = (max(page, 1) - 1) * QUEUE_PAGE_SIZE
+    rows = list(_queue_queryset(user, filters)[start : start + QUEUE_PAGE_SIZE + 1])
+    return _mark_overdue(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -179,7 +225,7 @@ def queue_summary(*, user: User) -> QueueSummary:
     totals = (
         gradable_submissions(user=user)
         .filter(status__in=WAITING_STATUSES)
-        .filter(Q(assessor__isnull=True) | Q(assessor=user))
+        .filter(_waiting_for(user))
         .aggregate(
             waiting=Count("pk", distinct=True),
             overdue=Count("pk", filter=Q(submitted_at__lt=cutoff), distinct=True),
@@ -195,16 +241,26 @@ def queue_filter_choices(*, user: User) -> dict:
         cohorts = cohorts.filter(trainers=user)
     cohorts = list(cohorts)
     programmes = {cohort.programme_id: cohort.programme.title for cohort in cohorts}
-    assignments = (
-        gradable_submissions(user=user)
-        .values("block_id")
-        .annotate(title=Max("title"))
-        .order_by("title")
-    )
+    # From the programmes' module pages: grouping the submissions themselves would read every
+    # one of them on each load of the queue.
+    paths = Q()
+    for cohort in cohorts:
+        paths |= Q(path__startswith=cohort.programme.path)
+    modules = ModulePage.objects.live().filter(paths).only("body") if cohorts else []
+    # The raw block data: titles without fetching each block's rubric.
+    titles = {
+        block["id"]: block["value"]["title"]
+        for module in modules
+        for block in module.body.raw_data
+        if block["type"] in ("written_assignment", "recorded_session")
+    }
     return {
         "cohorts": cohorts,
         "programmes": sorted(programmes.items(), key=lambda item: item[1]),
-        "assignments": list(assignments),
+        "assignments": [
+            {"block_id": block_id, "title": title}
+            for block_id, title in sorted(titles.items(), key=lambda item: item[1])
+        ],
         "statuses": [(s.value, s.label) for s in SubmissionStatus if s in WAITING_STATUSES],
     }
 
@@ -229,7 +285,8 @@ def submission_of_trainee(*, trainee: User, module: ModulePage, block_id: str):
 def released_grades(*, version) -> list[Grade]:
     """The grades of a version, current last, with their scores and feedback."""
     return list(
-        version.grades.select_related("assessor", "replaces")
+        version.grades.filter(released=True)
+        .select_related("assessor", "replaces")
         .prefetch_related("scores__criterion", "competency_feedback")
         .order_by("created_at", "pk")
     )

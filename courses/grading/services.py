@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from courses import selectors as course_selectors
 from courses import services as course_services
-from courses.grading import rules, selectors, uploads
+from courses.grading import notifications, rules, selectors, uploads
 from courses.grading.models import (
     DECISIONS,
     SUBMISSION_MACHINE,
@@ -166,6 +166,9 @@ def submission_submit(
             title=assignment.title,
             rubric=assignment.rubric,
             level_assessed=assignment.level if is_recording else "none",
+            blind=assignment.blind,
+            moderated=assignment.moderated,
+            moderation_threshold=assignment.moderation_threshold,
         )
         submission.full_clean(validate_constraints=False)
         try:
@@ -205,6 +208,7 @@ def submission_submit(
         _delete_files(version)
         raise
     submission_allocate(submission=submission)
+    notifications.submission_waiting(submission=submission)
     return submission
 
 
@@ -232,7 +236,12 @@ def _assessor_candidates(submission: Submission) -> list[User]:
 @transaction.atomic
 def submission_allocate(*, submission: Submission) -> User | None:
     """Give an unclaimed submission to the next of its cohort's trainers who may grade it,
-    round-robin after whoever was given the cohort's last one."""
+    round-robin after whoever was given the cohort's last one. A moderated one goes to two
+    markers (courses.grading.moderation)."""
+    if submission.moderated:
+        from courses.grading import moderation  # it builds on this module
+
+        return moderation.moderation_allocate(submission=submission)
     if submission.assessor_id is not None:
         return submission.assessor
     candidates = {trainer.pk: trainer for trainer in _assessor_candidates(submission)}
@@ -276,6 +285,8 @@ def submission_claim(*, submission: Submission, assessor: User) -> Submission:
 
 def _require_grading(*, submission: Submission, assessor: User) -> None:
     _require_may_grade(submission=submission, assessor=assessor)
+    if submission.moderated and selectors.open_mark(submission=submission, marker=assessor):
+        return
     if submission.status != S.IN_REVIEW or submission.assessor_id != assessor.pk:
         raise ValidationError("Start grading this submission first.")
 
@@ -330,13 +341,16 @@ def _grade_build(
     overall_feedback: str,
     replaces: Grade | None = None,
     change_reason: str = "",
+    released: bool = True,
 ) -> Grade:
     submission = version.submission
     criteria = list(submission.rubric.criteria.all())
     specs = [criterion.spec() for criterion in criteria]
-    observed = rules.observed_marker_ids(
-        version.observations.values_list("criterion_id", "observed")
-    )
+    observations = version.observations.all()
+    if not released:
+        # An independent moderation mark rests on its own marker's observations only.
+        observations = observations.filter(assessor=assessor)
+    observed = rules.observed_marker_ids(observations.values_list("criterion_id", "observed"))
     problems = []
     if missing := rules.unscored_criteria(specs, levels):
         problems.append("Score every criterion: " + "; ".join(missing))
@@ -360,6 +374,7 @@ def _grade_build(
         marker_tally=[asdict(t) for t in rules.marker_tallies(specs, observed)],
         replaces=replaces,
         change_reason=change_reason.strip(),
+        released=released,
     )
     grade.full_clean()
     grade.save()
@@ -439,6 +454,7 @@ def grade_record(*, submission: Submission, assessor: User, decision: str, **sco
     grade = _grade_build(version=version, assessor=assessor, decision=decision, **scores)
     if decision == S.PASSED:
         _passed_effects(submission=submission, version=version, assessor=assessor)
+    notifications.decision_released(submission=submission)
     return grade
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.grading import files, rules, selectors, services
+from courses.grading import files, moderation, rules, selectors, services
 from courses.grading.forms import GradeForm, ObservationForm, QuizForm, SubmissionForm
 from courses.grading.models import (
     MarkerObservation,
@@ -26,6 +26,7 @@ from lms import policies
 from lms.forms import posted_data
 
 S = SubmissionStatus
+S_DECIDED = (S.PASSED, S.REVISION_REQUESTED, S.FAILED)
 
 
 def _assignment_or_404(page_id: int, block_id: str):
@@ -179,8 +180,15 @@ def queue(request):
         status=request.GET.get("status", "")[:20],
         older_than_days=_int_or_none(request.GET.get("older_than")),
     )
+    page = _int_or_none(request.GET.get("page")) or 1
+    rows, has_next = selectors.grading_queue_page(user=request.user, filters=filters, page=page)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": selectors.grading_queue(user=request.user, filters=filters),
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
         "filters": filters,
         "choices": selectors.queue_filter_choices(user=request.user),
     }
@@ -201,7 +209,14 @@ def _grade_page(request, submission, *, grade_form=None, observation_form=None, 
     grade_form = grade_form or GradeForm(criteria=criteria, competencies=competencies)
     versions = _versions_with_feedback(submission, request.user)
     latest = versions[0]["version"]
-    observations = list(latest.observations.select_related("criterion"))
+    marking = submission.moderated and bool(
+        selectors.open_mark(submission=submission, marker=request.user)
+    )
+    observations = latest.observations.select_related("criterion")
+    if submission.moderated and submission.status not in S_DECIDED:
+        # Independent marking: each marker sees only their own observations.
+        observations = observations.filter(assessor=request.user)
+    observations = list(observations)
     specs = [c.spec() for c in criteria]
     observed = rules.observed_marker_ids((o.criterion_id, o.observed) for o in observations)
     current = next(
@@ -216,11 +231,18 @@ def _grade_page(request, submission, *, grade_form=None, observation_form=None, 
         "observations": observations,
         "grade_form": grade_form,
         "observation_form": observation_form or ObservationForm(),
-        "grading": submission.status == S.IN_REVIEW and submission.assessor_id == request.user.pk,
-        "claimable": submission.status in (S.SUBMITTED, S.RESUBMITTED)
+        "grading": marking
+        or (submission.status == S.IN_REVIEW and submission.assessor_id == request.user.pk),
+        "claimable": not submission.moderated
+        and submission.status in (S.SUBMITTED, S.RESUBMITTED)
         and submission.assessor_id in (None, request.user.pk),
+        "marks": moderation.marks_visible_to(submission=submission, user=request.user),
+        "trainee_name": submission.name_for_marker(),
+        "blind_view": submission.identity_hidden,
         "current_grade": current,
-        "changeable": current is not None and submission.status in (S.PASSED, S.FAILED),
+        "changeable": current is not None
+        and not marking
+        and submission.status in (S.PASSED, S.FAILED),
         "events": list(submission.events.select_related("actor")),
         "competency_label": dict(rules.COMPETENCIES),
     }
@@ -261,6 +283,14 @@ def grade(request, submission_id: int):
                 reason=form.cleaned_data["reason"],
                 **form.scores(),
             )
+        elif submission.moderated:
+            moderation.moderation_mark_record(
+                submission=submission, marker=request.user, decision=decision, **form.scores()
+            )
+            submission.refresh_from_db(fields=["status"])
+            if submission.status not in S_DECIDED:
+                messages.success(request, "Your mark is saved. It stays hidden until released.")
+                return redirect("courses:grading_queue")
         else:
             services.grade_record(
                 submission=submission, assessor=request.user, decision=decision, **form.scores()

@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Work a lost message left undone: awards without their PDF, import jobs that never ran or
     # never finished (credentials.tasks.unfinished_work_requeue).
+    # Tell lead trainers about overdue grading, once per submission.
+    "courses-grading-overdue-notices": {
+        "task": "courses.grading_overdue_notices",
+        "schedule": crontab(minute=15),
+    },
     "credentials-unfinished-work-requeue": {
         "task": "credentials.unfinished_work_requeue",
         "schedule": timedelta(minutes=5),

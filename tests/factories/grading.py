@@ -33,7 +33,15 @@ def transcript(text: str = TRANSCRIPT, name: str = "transcript.txt") -> SimpleUp
     return SimpleUploadedFile(name, text.encode(), "text/plain")
 
 
-def graded_module(*, level: str = "PCC", min_minutes: int = 20, max_minutes: int = 60):
+def graded_module(
+    *,
+    level: str = "PCC",
+    min_minutes: int = 20,
+    max_minutes: int = 60,
+    blind: bool = False,
+    moderated: bool = False,
+    moderation_threshold: int = 10,
+):
     """A programme whose first module holds a performance evaluation, a written assignment and
     a quiz (ids "rec", "essay" and "quiz"), and nothing else to do."""
     programme = make_programme(modules=1, required_blocks=0)
@@ -49,6 +57,9 @@ def graded_module(*, level: str = "PCC", min_minutes: int = 20, max_minutes: int
                 "max_minutes": max_minutes,
                 "rubric": icf_rubric().pk,
                 "required": True,
+                "blind": blind,
+                "moderated": moderated,
+                "moderation_threshold": moderation_threshold,
             },
             "rec",
         ),
@@ -60,6 +71,7 @@ def graded_module(*, level: str = "PCC", min_minutes: int = 20, max_minutes: int
                 "answer": "either",
                 "rubric": reflective_rubric().pk,
                 "required": True,
+                "blind": blind,
             },
             "essay",
         ),

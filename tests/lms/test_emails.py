@@ -5,6 +5,7 @@ To add an email: add a step to `STEPS` (what triggers it, and the page each of i
 open). The test fails while any template in templates/emails/ is never sent by a step.
 """
 
+import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core import mail
 from django.test.signals import template_rendered
 from django.urls import reverse
+from django.utils import timezone
 
 from credentials import selectors, services
 from credentials.models import Award, CredentialApplication
@@ -145,6 +147,68 @@ def _eligibility_notice(people):
     )
 
 
+def _grading_submit(people):
+    from courses.services import enrolment_create
+    from tests.factories.courses import make_cohort
+    from tests.factories.grading import graded_module
+    from tests.factories.people import make_trainer
+
+    programme, module = graded_module(blind=True)
+    trainer = make_trainer(credential_held="MCC", first_name="Tess", last_name="Marker")
+    cohort = make_cohort(programme=programme, trainers=[trainer])
+    cohort.lead_trainer = trainer
+    cohort.save()
+    enrolment_create(
+        trainee=people["trainee"], programme=programme, invitation_code=cohort.invitation_code
+    )
+    people.update(trainer=trainer, module=module)
+    _grading_send(people)
+
+
+def _grading_send(people):
+    from courses.grading import services as grading
+    from tests.factories.grading import recording, transcript
+
+    grading.submission_submit(
+        trainee=people["trainee"],
+        module=people["module"],
+        block_id="rec",
+        recording=recording(),
+        transcript=transcript(),
+        consent=True,
+    )
+
+
+def _grading_revision(people):
+    from courses.grading import services as grading
+    from courses.grading.models import Submission
+
+    submission = Submission.objects.get(trainee=people["trainee"], module=people["module"])
+    grading.submission_claim(submission=submission, assessor=people["trainer"])
+    levels = {c.pk: "approaching" for c in submission.rubric.criteria.all() if not c.is_marker}
+    grading.grade_record(
+        submission=submission,
+        assessor=people["trainer"],
+        decision="revision_requested",
+        levels=levels,
+        comments={},
+        competency_feedback={},
+        overall_feedback="Please agree the session's goal first.",
+    )
+
+
+def _grading_overdue(people):
+    from courses.grading import notifications
+    from courses.grading.models import Submission
+
+    _grading_send(people)
+    Submission.objects.filter(trainee=people["trainee"]).update(
+        submitted_at=timezone.now() - dt.timedelta(days=30)
+    )
+    assert notifications.overdue_notices_send() == 1
+    assert notifications.overdue_notices_send() == 0  # once per submission
+
+
 # (trigger, {link's view name: ...}); a trigger takes `people`, or `client, people` when it
 # goes through a page. Steps run in order and share the people and their records.
 STEPS = [
@@ -173,6 +237,9 @@ STEPS = [
     ),
     (_revoke, {"credentials:verify"}),
     (_eligibility_notice, {"credentials:progress"}),
+    (_grading_submit, {"courses:grading_grade"}),
+    (_grading_revision, {"courses:assignment"}),
+    (_grading_overdue, {"courses:grading_grade", "courses:grading_queue"}),
 ]
 
 
