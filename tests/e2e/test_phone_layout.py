@@ -83,3 +83,16 @@ def test_coaching_log_scrolls_sideways_and_keeps_the_client_in_view(phone, tmp_p
 
     phone.goto("/records/mentoring/")
     page.screenshot(path=tmp_path / "mentor-sessions.png", full_page=True)
+
+
+def test_progress_page_award_picker_fits_a_phone(phone):
+    # The award picker lists the pathways' full award titles, longer than a phone is wide.
+    trainee = make_trainee()
+    sign_in(phone, trainee.email)
+    phone.goto("/progress/")
+    picker = phone.page.get_by_label("Award")
+    expect(picker).to_be_visible()
+    assert picker.bounding_box()["x"] + picker.bounding_box()["width"] <= 390
+    assert phone.page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
