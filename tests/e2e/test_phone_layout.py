@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_learning_journey import sign_in
-from tests.factories.people import make_mentor, make_trainee
+from tests.factories.courses import make_cohort, make_programme
+from tests.factories.people import make_mentor, make_trainee, make_trainer
 from tests.factories.records import make_log_entry, make_mentor_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,3 +97,23 @@ def test_progress_page_award_picker_fits_a_phone(phone):
     assert phone.page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+def list_markers(view, selector: str) -> set[str]:
+    return set(
+        view.page.locator(selector).evaluate_all(
+            "items => items.map(item => getComputedStyle(item).listStyleType)"
+        )
+    )
+
+
+def test_dashboard_buttons_and_cards_carry_no_bullets(web):
+    # Lists laid out as a row of buttons or a grid of cards are not bulleted lists.
+    trainer = make_trainer()
+    make_cohort(programme=make_programme(modules=1), trainers=[trainer])
+    sign_in(web, trainer.email)
+    assert list_markers(web, ".dashboard-trainer ul.grid > li") == {"none"}
+
+    web.page.context.clear_cookies()
+    sign_in(web, make_trainee().email)
+    assert list_markers(web, "#records-title ~ ul.cluster > li") == {"none"}
