@@ -320,3 +320,12 @@ def test_only_confirmed_sessions_count_and_withdrawn_ones_are_not_waiting(traine
     mentoring = evaluation.result("mentor_hours")
     assert mentoring.achieved == 2
     assert "4 hours not yet confirmed" in mentoring.detail
+
+
+def test_the_trainees_list_gives_a_disputed_sessions_reason_once(client, trainee, disputed):
+    # The card above the table shows the reason with Correct and Withdraw; the table's narrow
+    # status column links to it instead of printing the reason a second time.
+    client.force_login(trainee)
+    html = client.get(reverse("credentials:mentor_sessions")).content.decode()
+    assert html.count(disputed.dispute_reason) == 1
+    assert f'href="#disputed-{disputed.pk}"' in html

@@ -1,7 +1,10 @@
 """The progress page shows where the trainee stands with each award: applied, returned,
 awarded or revoked, not "Ready to apply" once that is over."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +26,18 @@ def apply(trainee, status):
 def page(client, trainee) -> str:
     client.force_login(trainee)
     return client.get(reverse("credentials:progress") + "?pathway=acc").content.decode()
+
+
+def verdict_border(html: str) -> str:
+    """The colour site.css gives the verdict card's left border."""
+    start = html.index('<section class="card verdict ')
+    classes = html[start : html.index(">", start)].split('"')[1].split()
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    colours = re.findall(r"^([^{]*)\{ border-left-color: ([^;]+);", css, re.MULTILINE)
+    matched = [
+        colour for rule, colour in colours for c in classes if f".{c}" in rule.strip().split(", ")
+    ]
+    return matched[-1] if matched else "amber"
 
 
 def heading(html: str) -> str:
@@ -71,6 +86,7 @@ def test_an_award_shows_its_verification_link_and_certificate(client):
     award = award_for(trainee, certificate_pdf="x/certificate.pdf")
     html = page(client, trainee)
     assert heading(html) == "Awarded"
+    assert verdict_border(html) == "var(--accent)"
     assert f'href="{verification_url(award.verification_code)}"' in html
     assert reverse("credentials:award_certificate", args=[award.verification_code]) in html
     assert "Ready to apply" not in html
@@ -82,6 +98,7 @@ def test_a_revoked_award_shows_the_date_and_nothing_to_apply_for(client):
     award_for(trainee, status="revoked", revoked_at=timezone.now(), revoked_reason="Falsified log.")
     html = page(client, trainee)
     assert heading(html) == "Award revoked"
+    assert verdict_border(html) == "var(--danger)"
     assert f"Revoked on {timezone.now():%-d %B %Y}" in html
     assert "Ready to apply" not in html
     assert "Apply for this award" not in html

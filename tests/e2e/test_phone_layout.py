@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_learning_journey import sign_in
-from tests.factories.people import make_mentor, make_trainee
+from tests.factories.courses import make_cohort, make_programme
+from tests.factories.people import make_mentor, make_trainee, make_trainer
 from tests.factories.records import make_log_entry, make_mentor_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,3 +84,36 @@ def test_coaching_log_scrolls_sideways_and_keeps_the_client_in_view(phone, tmp_p
 
     phone.goto("/records/mentoring/")
     page.screenshot(path=tmp_path / "mentor-sessions.png", full_page=True)
+
+
+def test_progress_page_award_picker_fits_a_phone(phone):
+    # The award picker lists the pathways' full award titles, longer than a phone is wide.
+    trainee = make_trainee()
+    sign_in(phone, trainee.email)
+    phone.goto("/progress/")
+    picker = phone.page.get_by_label("Award")
+    expect(picker).to_be_visible()
+    assert picker.bounding_box()["x"] + picker.bounding_box()["width"] <= 390
+    assert phone.page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def list_markers(view, selector: str) -> set[str]:
+    return set(
+        view.page.locator(selector).evaluate_all(
+            "items => items.map(item => getComputedStyle(item).listStyleType)"
+        )
+    )
+
+
+def test_dashboard_buttons_and_cards_carry_no_bullets(web):
+    # Lists laid out as a row of buttons or a grid of cards are not bulleted lists.
+    trainer = make_trainer()
+    make_cohort(programme=make_programme(modules=1), trainers=[trainer])
+    sign_in(web, trainer.email)
+    assert list_markers(web, ".dashboard-trainer ul.grid > li") == {"none"}
+
+    web.page.context.clear_cookies()
+    sign_in(web, make_trainee().email)
+    assert list_markers(web, "#records-title ~ ul.cluster > li") == {"none"}
