@@ -8,32 +8,7 @@ from django.utils import timezone
 
 from billing import booking_selectors, booking_times
 from billing.booking_models import Booking, BookingStatus, Slot, SlotKind, WeeklyAvailability
-from billing.models import Bundle, CreditEntry, EntryKind, OrderStatus
 from billing.services.bookings import booking_create, slot_publish, weekly_availability_publish
-from billing.services.ledger import credits_purchase
-from billing.services.orders import order_create, order_transition
-
-DEMO_BUNDLE_SLUG = "demo-mentor-coaching-12"
-
-
-def _credit(coach) -> None:
-    """A paid 12-hour bundle, as the Stripe webhook would have left it."""
-    if CreditEntry.objects.filter(coach=coach, kind=EntryKind.PURCHASE).exists():
-        return
-    bundle = Bundle.objects.filter(slug=DEMO_BUNDLE_SLUG).first()
-    if bundle is None:
-        bundle = Bundle(
-            name="12 hours of mentor coaching",
-            slug=DEMO_BUNDLE_SLUG,
-            description="Enough for the ICF's 10 mentor-coaching hours, with two to spare.",
-            hours=Decimal(12),
-            price=144000,
-        )
-        bundle.full_clean()
-        bundle.save()
-    order = order_create(coach=coach, bundle=bundle)
-    order_transition(order=order, to_status=OrderStatus.PAID, note="Demo data")
-    credits_purchase(order=order, coach=coach, hours=order.hours, seat=0, actor=None)
 
 
 def _availability(mentor) -> None:
@@ -72,8 +47,8 @@ def _availability(mentor) -> None:
 
 @transaction.atomic
 def bookings_demo_seed(*, mentor, coach) -> None:
-    """The mentor's weekly and one-off times, and one booked one-to-one for a coach with credit."""
-    _credit(coach)
+    """The mentor's weekly and one-off times, and one booked one-to-one for the coach, whose
+    credit billing.demo.billing_demo_seed bought."""
     _availability(mentor)
     upcoming = Booking.objects.filter(
         coach=coach, mentor=mentor, status=BookingStatus.BOOKED, starts_at__gt=timezone.now()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 
 from billing.booking_demo import bookings_demo_seed
+from billing.demo import billing_demo_seed
 from courses import services as course_services
 from courses.grading.demo import grading_demo_seed
 from courses.models import (
@@ -591,6 +592,7 @@ def demo_seed() -> list[DemoLogin]:
     demo_records_seed(users=users)
     cme_demo_seed(module=modules[0], physician=users["trainee@demo.coach"])
     grading_demo_seed(programme=programme, trainee=users["trainee@demo.coach"])
+    billing_demo_seed()
     bookings_demo_seed(mentor=users["mentor@demo.coach"], coach=users["trainee@demo.coach"])
     return [
         DemoLogin(role=role.label, email=email, name=f"{first} {last}")

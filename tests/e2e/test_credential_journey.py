@@ -238,7 +238,7 @@ def test_mentor_confirms_a_session_the_trainee_logged_on_a_phone(phone, browser,
     ) as mentor_phone:
         sign_in(mentor_phone, mentor.email)
         mentor_phone.page.get_by_role("button", name="Menu").click()
-        mentor_phone.page.get_by_role("link", name="Sessions I led").click()
+        mentor_phone.page.locator(".site-header").get_by_role("link", name="Sessions I led").click()
         mentor_phone.check()
         session = mentor_phone.page.get_by_role("article").filter(has_text="Kofi Boateng")
         session.get_by_role("button", name=re.compile(r"^Confirm")).click()

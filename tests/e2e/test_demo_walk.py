@@ -105,7 +105,7 @@ def test_mentor_confirms_a_waiting_session_on_a_phone(demo, phone):
     waiting = (
         phone.page.get_by_role("article")
         .filter(has_text="Priya Shah")
-        .filter(has=phone.page.get_by_role("button", name=re.compile(r"^Dispute")))
+        .filter(has=phone.page.get_by_role("button", name=re.compile(r"^Confirm")))
     )
     expect(waiting).to_have_count(2)
     waiting.first.get_by_role("button", name=re.compile(r"^Confirm")).click()

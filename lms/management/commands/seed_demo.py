@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from billing.demo import billing_demo_seed
 from lms.demo import DEMO_COHORT_CODE, DEMO_PASSWORD, demo_seed
 
 
@@ -9,7 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo_seed()
-        billing_demo_seed()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for login in logins:
