@@ -18,7 +18,7 @@ from billing.models import (
     StripeEvent,
 )
 from billing.services.orders import order_refund_request
-from credentials.resources import spreadsheet_text
+from lms.spreadsheets import spreadsheet_text
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

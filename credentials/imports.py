@@ -31,9 +31,9 @@ from credentials.resources import (
     CoachingLogResource,
     RecordResource,
     own_log_heading,
-    spreadsheet_text,
 )
 from lms.models import User
+from lms.spreadsheets import spreadsheet_text
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -32,34 +32,11 @@ from credentials.services import ImportRow
 from lms import policies
 from lms.models import Credential, Profession, Role, User
 from lms.services import UpsertOutcome, person_upsert
+from lms.spreadsheets import without_formula_quote
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Checked rows written together: a few queries per batch; memory stays small for any file.
 IMPORT_BATCH_ROWS = 1_000
-
-
-# --- Spreadsheet formulas ---------------------------------------------------------------------
-# A text cell that starts with one of these is run as a formula by Excel and LibreOffice
-# (`=HYPERLINK(...)`, `=cmd|...`), so every export writes it behind a single quote (OWASP's
-# advice), which keeps it a literal string, and every import takes that quote off again.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value):
-    """An exported cell value: text that a spreadsheet would run gets a leading quote.
-
-    Only text is changed: numbers, dates and empty cells go out as they are.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _without_formula_quote(value: str) -> str:
-    """The text an export escaped with spreadsheet_text, as it was."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 # --- Cells ------------------------------------------------------------------------------------
@@ -73,7 +50,7 @@ class TextCell(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        value = _without_formula_quote(value)
+        value = without_formula_quote(value)
         if len(value) > self.max_length:
             raise ValueError(f"is too long: keep it to {self.max_length} characters")
         return value

@@ -15,9 +15,9 @@ from import_export.fields import Field
 from courses.blocks import GRADED_BLOCK_TYPES
 from courses.grading.models import DECISIONS, Grade, QuizAttempt, Submission
 from courses.models import Cohort, Enrolment, ModulePage
-from credentials.resources import spreadsheet_text
 from lms import policies
 from lms.models import User
+from lms.spreadsheets import spreadsheet_text
 
 EXPORT_FORMATS = ("csv", "xlsx")
 NOT_STARTED = "Not started"

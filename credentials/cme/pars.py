@@ -20,8 +20,8 @@ from import_export.fields import Field
 
 from credentials.cme import rules
 from credentials.cme.models import CmeActivity, CmeClaim
-from credentials.resources import spreadsheet_text
 from lms.models import Profession
+from lms.spreadsheets import spreadsheet_text
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from credentials.resources import (
     HoursCell,
     RecordResource,
     TextCell,
-    spreadsheet_text,
 )
+from lms.spreadsheets import spreadsheet_text
 
 CREDIT_TYPES = ChoiceCell(
     {code.replace("_", " "): code for code in CreditTypeCode.values},

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from credentials.imports import export_coaching_log, import_records, read_table
-from credentials.resources import spreadsheet_text
 from credentials.services import coaching_log_entry_upsert
+from lms.spreadsheets import spreadsheet_text
 from tests.factories.people import make_trainee
 
 pytestmark = pytest.mark.django_db
